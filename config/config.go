@@ -1,0 +1,229 @@
+package config
+
+import (
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Defaults of the optional keys. The package documentation describes each key.
+const (
+	DefaultMaxDepth               = 5
+	DefaultParallelism            = 4
+	DefaultDelay                  = time.Second
+	DefaultTimeout                = 30 * time.Second
+	DefaultUserAgent              = "gleaner/0.1 (+https://github.com/gleanerhq/gleaner)"
+	DefaultMaxBodySize      int64 = 10 << 20 // 10 MiB
+	DefaultRespectRobotsTxt       = true
+
+	// DefaultSinkType and DefaultSinkPath describe the sink used when the
+	// file has no sinks key. The path is relative to the configuration's folder.
+	DefaultSinkType = "sqlite"
+	DefaultSinkPath = "out/gleaner.db"
+)
+
+// Config is a loaded, defaulted and validated configuration.
+//
+// A Config returned by Load or Parse is valid. Its methods only read it, so
+// it is safe for concurrent use as long as no one changes its fields.
+type Config struct {
+	// File is the path given to Load; empty for Parse and for a Config built in code.
+	File string
+
+	// Dir is the absolute folder that relative paths in the file were
+	// resolved against: the file's folder for Load, the dir argument for Parse.
+	Dir string
+
+	// Seeds are the URLs the crawl starts from. Each is an http or https URL
+	// as written in the file, or a file URL ("file:///abs/page.html") that
+	// Load made from a local path or took from the file.
+	Seeds []string
+
+	// Articles match the URLs of article pages. Regexp.String returns a
+	// pattern as written. Empty when the file lists none.
+	Articles []*regexp.Regexp
+
+	// Follow match the URLs of pages whose links the crawler follows.
+	// Empty when the file lists none, which means every page.
+	Follow []*regexp.Regexp
+
+	// AllowedDomains are the lower-case host names the crawler may fetch from.
+	// An entry with a leading dot (".example.com") also allows every subdomain.
+	AllowedDomains []string
+
+	// MaxDepth is how deep the crawl goes, counting the seeds as depth 1;
+	// 0 means no limit.
+	MaxDepth int
+
+	// Parallelism is the maximum number of concurrent requests to one host.
+	Parallelism int
+
+	// Delay is the pause between two requests to one host.
+	Delay time.Duration
+
+	// Timeout bounds one request, from connecting to reading the whole body.
+	Timeout time.Duration
+
+	// UserAgent is the User-Agent header of every request.
+	UserAgent string
+
+	// TimeZone is the zone of the sites' times that carry none; nil when the
+	// file sets none, and the extractor then picks a zone from the page's language.
+	TimeZone *time.Location
+
+	// MaxBodySize is the largest response body, in bytes, the crawler reads.
+	MaxBodySize int64
+
+	// RespectRobotsTxt tells the crawler to obey the sites' robots.txt files.
+	RespectRobotsTxt bool
+
+	// Sinks are where the records go, in file order. Load adds the default
+	// sqlite sink when the file has no sinks key.
+	Sinks []SinkSpec
+
+	// positions maps a field path ("seeds[2]", using the index in Config) to
+	// where the value sits in the file, so that Validate can name its line.
+	positions map[string]position
+}
+
+// position is where a value sits in the YAML file.
+type position struct {
+	line int
+
+	// path is the key path in the file, which differs from the field path
+	// when items before it were rejected.
+	path string
+
+	// written is the value as the file spells it, before Load resolved it.
+	written string
+}
+
+// Default returns a Config with every optional key at its default. It has
+// no seeds, no allowed domains, no sinks and no Dir: a caller that builds a
+// configuration in code sets them and then calls Validate.
+func Default() *Config {
+	return &Config{
+		MaxDepth:         DefaultMaxDepth,
+		Parallelism:      DefaultParallelism,
+		Delay:            DefaultDelay,
+		Timeout:          DefaultTimeout,
+		UserAgent:        DefaultUserAgent,
+		MaxBodySize:      DefaultMaxBodySize,
+		RespectRobotsTxt: DefaultRespectRobotsTxt,
+	}
+}
+
+// IsArticleURL matches the absolute URL u against the articles patterns.
+// A pattern matches anywhere in the URL unless it is anchored with ^ or $.
+// When the file lists no patterns, decided is false and the caller decides
+// from the page itself.
+func (c *Config) IsArticleURL(u string) (article, decided bool) {
+	if len(c.Articles) == 0 {
+		return false, false
+	}
+	return matchAny(c.Articles, u), true
+}
+
+// ShouldFollow reports whether the crawler should read the page at the
+// absolute URL u for links: true when u matches a follow pattern, or when
+// the file lists none. It does not check the host: see DomainAllowed.
+func (c *Config) ShouldFollow(u string) bool {
+	if len(c.Follow) == 0 {
+		return true
+	}
+	return matchAny(c.Follow, u)
+}
+
+func matchAny(patterns []*regexp.Regexp, u string) bool {
+	for _, re := range patterns {
+		if re != nil && re.MatchString(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// DomainAllowed reports whether the crawler may fetch from host. It
+// accepts a host with or without a port ("example.com:8080", "[::1]:80")
+// and ignores case and a trailing dot. An allowed domain matches only that
+// host, unless it starts with a dot: ".example.com" matches example.com and
+// every host under it. An empty AllowedDomains allows no host.
+//
+// File URLs have no host, so DomainAllowed("") is false; whether to read
+// local files is the crawler's decision.
+func (c *Config) DomainAllowed(host string) bool {
+	host = normalizeHost(host)
+	if host == "" {
+		return false
+	}
+
+	for _, domain := range c.AllowedDomains {
+		domain = strings.ToLower(domain)
+		if subdomains, ok := strings.CutPrefix(domain, "."); ok {
+			if host == subdomains || strings.HasSuffix(host, domain) {
+				return true
+			}
+			continue
+		}
+
+		if host == domain {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeHost lowercases host and drops a port, IPv6 brackets and a
+// trailing dot.
+func normalizeHost(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+
+	host = strings.TrimPrefix(host, "[")
+	host = strings.TrimSuffix(host, "]")
+	host = strings.TrimSuffix(host, ".")
+	return strings.ToLower(host)
+}
+
+// SeedHosts returns the lower-case host names of the http and https seeds,
+// each once, in seed order. Load uses them as the default AllowedDomains.
+func (c *Config) SeedHosts() []string {
+	var hosts []string
+	seen := make(map[string]bool)
+	for _, seed := range c.Seeds {
+		u, err := url.Parse(seed)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			continue
+		}
+
+		host := normalizeHost(u.Hostname())
+		if host == "" || seen[host] {
+			continue
+		}
+
+		seen[host] = true
+		hosts = append(hosts, host)
+	}
+	return hosts
+}
+
+// at returns the line and key path of the value at field path key, or line 0
+// and key itself when the value did not come from a file.
+func (c *Config) at(key string) (int, string) {
+	if p, ok := c.positions[key]; ok {
+		return p.line, p.path
+	}
+	return 0, key
+}
+
+// written returns the value at field path key as the file spells it, or
+// fallback when the value did not come from a file.
+func (c *Config) written(key, fallback string) string {
+	if p, ok := c.positions[key]; ok && p.written != "" {
+		return p.written
+	}
+	return fallback
+}

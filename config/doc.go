@@ -1,0 +1,124 @@
+// Package config loads, fills in defaults for and validates gleaner's YAML
+// configuration.
+//
+// It owns the file format: the keys, their types, their defaults and the
+// values they accept. It knows nothing about the settings of each sink type:
+// it checks only a sink's type and path keys and passes the sink's whole
+// YAML mapping on (see SinkSpec and WithSinkCheck). It fetches nothing, and
+// the crawler decides how to use the values.
+//
+// # Loading and errors
+//
+// Load reads a file and Parse reads bytes. Both decode through yaml.Node,
+// so every problem names its line and key path, and both return every
+// problem at once in an *Error:
+//
+//	config crawl.yaml: 3 problems:
+//	  line 4: seeds[0]: invalid URL "htp://x": unsupported scheme "htp" (use http, https or file)
+//	  line 7: articles[1]: invalid regular expression "(": missing closing ): `(`
+//	  line 12: parallelism: must be at least 1, got 0
+//
+// Nothing is repaired or skipped quietly. These are all problems: YAML
+// syntax errors, an empty file, unknown keys (with the closest known key
+// suggested), repeated keys, values of the wrong type, values out of range,
+// invalid regular expressions, durations and sizes, and seed files that do
+// not exist. Keys are case-sensitive. A key written with no value ("delay:")
+// is a problem too, not a request for the default: leave the key out to get
+// the default. Strings must be YAML strings, so a user agent of 1.0 or a
+// time zone of yes must be quoted. Anchors and aliases work; merge keys (<<)
+// do not. The file holds one YAML document.
+//
+// Relative paths in the file resolve against the folder of the file, which
+// Load stores in Config.Dir; Parse takes that folder as an argument.
+//
+// # Keys
+//
+// seeds (required): a list of the URLs the crawl starts from, at least one.
+// Each is an http or https URL with a host, a file URL with an absolute path
+// ("file:///data/front.html"), or a local path. A local path is resolved
+// against the configuration's folder when relative and stored as a file URL,
+// so Config.Seeds holds only http, https and file URLs. A file seed must
+// name a file or folder that exists when the configuration loads. The same
+// seed listed twice is a problem.
+//
+// articles (optional, default none): a list of regular expressions in Go's
+// RE2 syntax that the absolute URL of an article page matches. A pattern
+// matches anywhere in the URL unless anchored with ^ or $. Without patterns,
+// the crawler decides from the page itself (see Config.IsArticleURL).
+//
+// follow (optional, default none): a list of regular expressions, as for
+// articles, of the pages whose links the crawler follows, such as listing
+// pages. Without patterns, the crawler follows the links of every page it
+// fetches within the allowed domains.
+//
+// allowed_domains (optional): a list of the host names the crawler may
+// fetch from, without scheme, port or path. "example.com" allows only that
+// host; ".example.com" allows example.com and every host under it, such as
+// www.example.com. Names are stored in lower case and match hosts in any
+// case. Default: the hosts of the http and https seeds, each allowed exactly.
+// Local and file seeds add no host, so a crawl that starts from files and
+// should fetch from the web must list its hosts. An empty list and a seed
+// whose host the list leaves out are problems.
+//
+// max_depth (optional, default 5): how many links deep the crawl goes,
+// counting the seeds as depth 1: 1 fetches only the seeds, 2 also the pages
+// they link to. 0 means no limit. Negative numbers are rejected.
+//
+// parallelism (optional, default 4): the maximum number of concurrent
+// requests to one host; at least 1.
+//
+// delay (optional, default 1s): the pause between two requests to one host,
+// as a Go duration such as 0s, 500ms, 2s or 1m30s. It must not be negative.
+//
+// timeout (optional, default 30s): the time limit of one request, as a Go
+// duration; more than 0.
+//
+// user_agent (optional, default "gleaner/0.1 (+https://github.com/gleanerhq/gleaner)"):
+// the User-Agent header of every request. It must not be empty or contain
+// line breaks or other control characters.
+//
+// time_zone (optional, default none): the IANA name of the sites' time zone,
+// such as Asia/Shanghai, used for page times that carry no zone. Without it,
+// the extractor reads a Chinese-language page as UTC+08:00 and any other as
+// UTC. "Local" is rejected, because it would depend on the machine running
+// the crawl. The zone database is built in, so names work without one on
+// the system.
+//
+// max_body_size (optional, default 10MiB): the largest response body the
+// crawler reads, as a number of bytes (1048576) or a string with a unit
+// ("10MB", "1 MiB"). KB, MB, GB and TB are powers of 1000; KiB, MiB, GiB and
+// TiB powers of 1024; units ignore case. The number must be whole and more
+// than 0.
+//
+// respect_robots_txt (optional, default true): whether the crawler obeys
+// the sites' robots.txt files. Only true and false are accepted, not yes or no.
+//
+// sinks (optional): a list of where the records go. Each entry is a mapping
+// with a required, non-empty type key ("sqlite", "jsonl", ...) and the keys
+// of that sink. This package reads only type and the common path key, which
+// it resolves against the configuration's folder when relative ("-" stays
+// as is and means standard output); the sink checks its other keys, unknown
+// ones included, through WithSinkCheck. Default, when the key is absent: one
+// sqlite sink at out/gleaner.db in the configuration's folder. An empty list
+// is a problem.
+//
+// # Example
+//
+//	seeds:
+//	  - https://news.example.com/
+//	  - saved/front.html            # a local file, relative to this file
+//	articles:
+//	  - '/article/\d+'
+//	follow:
+//	  - '/list/'
+//	allowed_domains:
+//	  - .example.com                # example.com and its subdomains
+//	delay: 500ms
+//	time_zone: Asia/Shanghai
+//	max_body_size: 5MiB
+//	sinks:
+//	  - type: jsonl
+//	    path: out/records.jsonl
+//	  - type: sqlite
+//	    path: out/gleaner.db
+package config

@@ -1,0 +1,124 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// bylineAuthor reads an author named in a byline: "作者：X", "记者 X", "By X".
+var bylineAuthor = regexp.MustCompile(`(?:作者|記者|记者|撰文|编辑|編輯)(?:\s*[:：/|丨]\s*|\s+)([\p{Han}·]{2,5})(?:[^\p{Han}]|$)|(?i:^by\s+)([A-Z][\p{L}.'-]+(?:\s+[A-Z][\p{L}.'-]+){0,3})`)
+
+// chooseAuthors reads authors from JSON-LD, meta tags, then the byline.
+func (p *page) chooseAuthors() {
+	seen := map[string]bool{}
+	add := func(name string) {
+		name = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(name, "By "), "by "))
+		if name == "" || seen[name] || utf8.RuneCountInString(name) > 60 || strings.Contains(name, "://") {
+			return
+		}
+		seen[name] = true
+		p.authors = append(p.authors, name)
+	}
+
+	for _, o := range p.ldArticles() {
+		for _, n := range ldNames(o["author"]) {
+			add(n)
+		}
+		if len(p.authors) > 0 {
+			return
+		}
+	}
+	for _, key := range []string{"author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author", "itemprop:author"} {
+		for _, v := range p.meta[key] {
+			for _, part := range splitNames(v) {
+				add(part)
+			}
+		}
+		if len(p.authors) > 0 {
+			return
+		}
+	}
+
+	for _, t := range p.textsNearTitle() {
+		if m := bylineAuthor.FindStringSubmatch(t); m != nil {
+			if m[1] != "" {
+				add(m[1])
+			} else {
+				add(m[2])
+			}
+			return
+		}
+	}
+	p.authorFromClass()
+}
+
+func splitNames(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ';' })
+}
+
+// authorFromClass reads a short element whose class names an author.
+func (p *page) authorFromClass() {
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		if n.Type == html.ElementNode {
+			ci := classID(n) + " " + strings.ToLower(attr(n, "rel")) + " " + strings.ToLower(attr(n, "itemprop"))
+			if strings.Contains(ci, "author") && !strings.Contains(ci, "bio") {
+				t := nodeText(n)
+				if t != "" && utf8.RuneCountInString(t) <= 40 {
+					p.authors = append(p.authors, strings.TrimSpace(strings.TrimPrefix(t, "By ")))
+					return false
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(p.doc)
+}
+
+// chooseSiteName reads the site name from og:site_name, JSON-LD, the
+// <title> suffix, or a logo heading that links home.
+func (p *page) chooseSiteName() {
+	if v := p.meta.first("og:site_name", "application-name"); v != "" {
+		p.siteName = v
+		return
+	}
+	for _, o := range p.ldArticles() {
+		if pub := ldNames(o["publisher"]); len(pub) > 0 {
+			p.siteName = pub[0]
+			return
+		}
+	}
+	segments := splitTitle(p.metaTitle)
+	if len(segments) > 1 {
+		last := segments[len(segments)-1]
+		if last != p.title && utf8.RuneCountInString(last) <= 30 {
+			p.siteName = last
+			return
+		}
+	}
+	// A heading or logo that links to the home page.
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		if n.Type == html.ElementNode && (headingLevel(n) > 0 || strings.Contains(classID(n), "logo") || strings.Contains(classID(n), "site-name")) && linksHome(n) {
+			if t := nodeText(n); t != "" && utf8.RuneCountInString(t) <= 30 && t != p.title {
+				p.siteName = t
+				return false
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(p.doc)
+}

@@ -1,0 +1,625 @@
+package extract
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// inlineTags flow inside a paragraph.
+var inlineTags = map[string]bool{
+	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "cite": true, "code": true,
+	"data": true, "del": true, "dfn": true, "em": true, "font": true, "i": true, "ins": true,
+	"kbd": true, "mark": true, "q": true, "s": true, "samp": true, "small": true, "span": true,
+	"strong": true, "sub": true, "sup": true, "time": true, "u": true, "var": true, "wbr": true,
+	"strike": true, "big": true, "tt": true, "label": true, "nobr": true, "img": true, "picture": true,
+	"source": true, "ruby": true, "rt": true, "rp": true,
+}
+
+// Class and id fragments that raise or lower a container's score.
+var (
+	positiveClass = regexp.MustCompile(`(?i)article|body|content|entry|main|post|story|text|detail|blog|news-?txt|\bcon\b|zw|rich|prose|paragraph|markdown|maintext|页面正文`)
+	negativeClass = regexp.MustCompile(`(?i)comment|disqus|share|social|sns|footer|\bfoot\b|\bnav|menu|breadcrumb|crumb|sidebar|side-?bar|\bside\b|widget|related|recommend|promo|advert|\bads?\b|ad-|-ad\b|banner|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|pagination|pager|\btags?\b|keyword|copyright|disclaimer|statement|author-?(bio|info|box)|byline|masthead|login|qrcode|erweima|hot|rank|outbrain|taboola|print|download|vote|rating|reward|dashang|zan\b`)
+)
+
+// boilerClass marks elements inside the body container that are never
+// article text, whatever their size.
+var boilerClass = regexp.MustCompile(`(?i)comment|disqus|share|sharing|social|\bsns\b|breadcrumb|crumb|related|recommend|promo|advert|\bads?\b|ad-slot|ad-?container|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|\btags?\b|tag-?list|keywords?\b|copyright|disclaimer|statement|byline|author-?(bio|info|box|card)|qrcode|erweima|reward|dashang|print|vote|rating|caption|credit|pic-?(note|txt|info|desc)|img-?(desc|note|txt)|photo-?(desc|caption|credit)|\bmeta\b|post-?meta|article-?meta|entry-?meta|news-?meta|info-?bar|\bdate\b|\btime\b|timestamp|\bsource\b|readmore|read-more|more-?link`)
+
+// boilerLine matches lines that are page furniture even inside the body:
+// disclaimers, share prompts, copyright notes, editor credits.
+var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责声明|免責聲明|特别声明|特別聲明|版权声明|版權聲明|风险提示|風險提示|声明[:：]|聲明[:：]|statement:|disclaimer|分享到|分享至|share this|share on|share:|copyright ©|©|\(c\) \d{4}|all rights reserved|版权所有|版權所有|责任编辑|責任編輯|责编[:：]|編輯[:：]|编辑[:：]|本文来源|本文來源|转载请注明|轉載請註明|未经授权|未經授權|点击进入|點擊進入|点击查看|點擊查看|扫一扫|掃一掃|关注我们|關注我們|follow us|sign up for|subscribe to|advertisement$|广告$|廣告$)`)
+
+// scoreBoard holds container scores for one page.
+type scoreBoard map[*html.Node]float64
+
+// extractBody chooses the body container and renders its text.
+func (p *page) extractBody() {
+	root := findBody(p.doc)
+	if root == nil {
+		return
+	}
+	body, nodes := p.scoreAndRender(root, false)
+	if textWeight(body) < 150 {
+		// Second, more lenient pass: keep boilerplate-classed blocks.
+		if alt, altNodes := p.scoreAndRender(root, true); textWeight(alt) > textWeight(body)*2 {
+			body, nodes = alt, altNodes
+		}
+	}
+
+	// JSON-LD articleBody is a cross-check: when the page's own markup
+	// yields much less than it, the markup hid the text.
+	if ldBody := p.ldArticleBody(); ldBody != "" && textWeight(ldBody) > 2*textWeight(body)+100 {
+		body, nodes = ldBody, nil
+	}
+
+	p.body = body
+	p.bodyNodes = nodes
+	p.collectImages(nodes)
+	p.takeLateBlocks()
+}
+
+func findBody(doc *html.Node) *html.Node {
+	var found *html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.ElementNode && n.Data == "body" {
+			found = n
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return found
+}
+
+// scoreAndRender scores the containers below root, picks the best with
+// its related siblings, and renders their text.
+func (p *page) scoreAndRender(root *html.Node, lenient bool) (string, []*html.Node) {
+	scores := scoreBoard{}
+	p.scoreUnits(root, scores)
+	top := p.topCandidate(scores)
+	if top == nil {
+		top = root
+	}
+	nodes := p.withSiblings(top, scores)
+	if os.Getenv("DEBUG_BODY") != "" {
+		for _, n := range nodes {
+			fmt.Fprintf(os.Stderr, "chosen %s.%s score %.1f\n", n.Data, attr(n, "class"), scores[n])
+		}
+	}
+
+	r := &renderer{p: p, lenient: lenient}
+	for _, n := range nodes {
+		r.block(n)
+	}
+	return r.text(), nodes
+}
+
+// scoreUnits gives every paragraph-like unit a score and adds it to the
+// unit's ancestors: all of it to the parent, half to the grandparent, a
+// third to the one above.
+func (p *page) scoreUnits(root *html.Node, scores scoreBoard) {
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.Data == "nav" || c.Data == "footer" || c.Data == "aside" {
+				continue
+			}
+			unit := c.Data == "p" || c.Data == "pre" || c.Data == "blockquote" || c.Data == "td" ||
+				(!inlineTags[c.Data] && hasDirectText(c))
+			if unit {
+				p.scoreUnit(c, scores)
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+}
+
+func (p *page) scoreUnit(n *html.Node, scores scoreBoard) {
+	text := ownText(n)
+	w := textWeight(text)
+	if w < 25 {
+		return
+	}
+	lw := linkWeight(n)
+	density := float64(lw) / float64(w+1)
+	if density > 1 {
+		density = 1
+	}
+
+	s := 1 + float64(punctCount(text))
+	if extra := float64(w) / 75; extra < 5 {
+		s += extra
+	} else {
+		s += 5
+	}
+	s *= 1 - density
+
+	// A unit whose text sits directly in a div (text separated by <br>)
+	// is its own container.
+	target := n.Parent
+	if n.Data != "p" && n.Data != "pre" && n.Data != "blockquote" && n.Data != "td" && hasDirectText(n) {
+		target = n
+	}
+	for level := 1; target != nil && level <= 3; level++ {
+		if target.Type != html.ElementNode {
+			break
+		}
+		if _, ok := scores[target]; !ok {
+			scores[target] = initialScore(target)
+		}
+		scores[target] += s / float64(level)
+		target = target.Parent
+	}
+}
+
+// initialScore is a container's score before its paragraphs count: by tag
+// and by class names.
+func initialScore(n *html.Node) float64 {
+	s := 0.0
+	switch n.Data {
+	case "article":
+		s += 8
+	case "main":
+		s += 4
+	case "div", "section":
+		s += 5
+	case "pre", "td", "blockquote":
+		s += 3
+	case "address", "ol", "ul", "dl", "dd", "dt", "li", "form":
+		s -= 3
+	case "h1", "h2", "h3", "h4", "h5", "h6", "th":
+		s -= 5
+	case "body":
+		s -= 5
+	}
+	s += classWeight(n)
+	if strings.EqualFold(attr(n, "itemprop"), "articleBody") {
+		s += 30
+	}
+	return s
+}
+
+func classWeight(n *html.Node) float64 {
+	ci := classID(n)
+	if ci == "" {
+		return 0
+	}
+	w := 0.0
+	if negativeClass.MatchString(ci) {
+		w -= 25
+	}
+	if positiveClass.MatchString(ci) {
+		w += 25
+	}
+	return w
+}
+
+// topCandidate returns the container with the best score after the
+// link-density discount.
+func (p *page) topCandidate(scores scoreBoard) *html.Node {
+	var best *html.Node
+	bestScore := 0.0
+	for n, s := range scores {
+		final := s * (1 - linkDensity(n))
+		scores[n] = final
+		if best == nil || final > bestScore || (final == bestScore && isAncestor(n, best)) {
+			best, bestScore = n, final
+		}
+	}
+	if best == nil {
+		return nil
+	}
+
+	// Paragraphs split over sibling wrappers give the parent a score close
+	// to the child's; move up while the parent holds clearly more text.
+	for best.Parent != nil && best.Parent.Data != "body" && best.Parent.Type == html.ElementNode {
+		ps, ok := scores[best.Parent]
+		if !ok || ps < bestScore*0.9 {
+			break
+		}
+		best, bestScore = best.Parent, ps
+	}
+	return best
+}
+
+// withSiblings returns top and those of its siblings that carry article
+// text too: high scores, or plain prose paragraphs.
+func (p *page) withSiblings(top *html.Node, scores scoreBoard) []*html.Node {
+	parent := top.Parent
+	if parent == nil || top.Data == "body" {
+		return []*html.Node{top}
+	}
+	topScore := scores[top]
+	threshold := topScore * 0.2
+	if threshold < 10 {
+		threshold = 10
+	}
+	topClass := attr(top, "class")
+
+	var out []*html.Node
+	for s := parent.FirstChild; s != nil; s = s.NextSibling {
+		if s.Type != html.ElementNode {
+			continue
+		}
+		if s == top {
+			out = append(out, s)
+			continue
+		}
+		bonus := 0.0
+		if topClass != "" && attr(s, "class") == topClass {
+			bonus = topScore * 0.2
+		}
+		if sc, ok := scores[s]; ok && sc+bonus >= threshold {
+			out = append(out, s)
+			continue
+		}
+		if s.Data == "p" {
+			text := nodeText(s)
+			w := textWeight(text)
+			ld := linkDensity(s)
+			if (w > 240 && ld < 0.25) || (w > 0 && w <= 240 && ld == 0 && strings.ContainsAny(text, ".。!！?？")) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// ownText returns the text of n outside its block-level descendants.
+func ownText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if blockTags[c.Data] && c.Data != "center" {
+					b.WriteByte(' ')
+					continue
+				}
+				if c.Data == "br" {
+					b.WriteByte(' ')
+				}
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return cleanText(b.String())
+}
+
+// linkWeight returns the text weight inside links below n.
+func linkWeight(n *html.Node) int {
+	w := 0
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.Data == "a" {
+				w += textWeight(nodeText(c))
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return w
+}
+
+// linkDensity is the share of n's text that sits in links.
+func linkDensity(n *html.Node) float64 {
+	total := textWeight(nodeText(n))
+	if total == 0 {
+		return 0
+	}
+	d := float64(linkWeight(n)) / float64(total)
+	if d > 1 {
+		return 1
+	}
+	return d
+}
+
+// renderer turns the body containers into lines of text.
+type renderer struct {
+	p       *page
+	lenient bool
+	lines   []string
+	cur     strings.Builder
+}
+
+func (r *renderer) flush() {
+	line := cleanText(r.cur.String())
+	r.cur.Reset()
+	if line == "" {
+		return
+	}
+	if n := len(r.lines); n > 0 && r.lines[n-1] == line {
+		return
+	}
+	r.lines = append(r.lines, line)
+}
+
+func (r *renderer) text() string {
+	r.flush()
+	var kept []string
+	for _, line := range r.lines {
+		if boilerLine.MatchString(line) {
+			continue
+		}
+		if line == r.p.title && len(kept) == 0 {
+			continue
+		}
+		kept = append(kept, line)
+	}
+	kept = trimMetaLines(kept)
+	return strings.Join(kept, "\n")
+}
+
+// block renders n as its own block of lines.
+func (r *renderer) block(n *html.Node) {
+	r.flush()
+	r.walk(n)
+	r.flush()
+}
+
+func (r *renderer) walk(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		r.cur.WriteString(n.Data)
+		return
+	case html.ElementNode:
+	default:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			r.walk(c)
+		}
+		return
+	}
+
+	if r.skip(n) {
+		return
+	}
+	switch {
+	case n.Data == "br" || n.Data == "hr":
+		r.flush()
+		return
+	case n.Data == "td" || n.Data == "th":
+		if !blockHasBlocks(n) {
+			r.cur.WriteByte(' ')
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				r.walk(c)
+			}
+			r.cur.WriteByte(' ')
+			return
+		}
+	}
+	isBlock := blockTags[n.Data]
+	if isBlock {
+		r.flush()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.walk(c)
+	}
+	if isBlock {
+		r.flush()
+	}
+}
+
+// skip reports whether the element is page furniture inside the body.
+func (r *renderer) skip(n *html.Node) bool {
+	switch n.Data {
+	case "h1", "figcaption", "figure", "nav", "aside", "footer", "header", "form", "caption":
+		if n.Data == "figure" && hasProse(n) {
+			return false
+		}
+		if n.Data == "header" && textWeight(nodeText(n)) > 600 {
+			return false
+		}
+		return true
+	}
+	if n == r.p.titleNode {
+		return true
+	}
+	if isCaptionBlock(n) {
+		return true
+	}
+	ci := classID(n)
+	if !r.lenient && ci != "" && boilerClass.MatchString(ci) && !(positiveClass.MatchString(ci) && textWeight(nodeText(n)) > 600) {
+		return true
+	}
+	if (n.Data == "ul" || n.Data == "ol" || n.Data == "dl" || n.Data == "div" || n.Data == "p") && linkDensity(n) > 0.6 {
+		return true
+	}
+	return false
+}
+
+// hasProse reports whether a figure holds text beyond its caption (some
+// sites wrap quotes and tables in <figure>).
+func hasProse(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.Data == "blockquote" || c.Data == "table" || c.Data == "p") {
+			return true
+		}
+	}
+	return false
+}
+
+// isCaptionBlock reports whether n is an image with a short caption
+// around it: "<div><img><br><span>入口。资料图</span></div>".
+func isCaptionBlock(n *html.Node) bool {
+	if n.Data != "div" && n.Data != "p" && n.Data != "span" && n.Data != "center" {
+		return false
+	}
+	hasImg := false
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil && !hasImg; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				if c.Data == "img" || c.Data == "picture" {
+					hasImg = true
+					return
+				}
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	if !hasImg {
+		return false
+	}
+	// A block child with text of its own and no image is a paragraph,
+	// so n is a body part, not a captioned image.
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && blockTags[c.Data] && !containsImage(c) && nodeText(c) != "" {
+			return false
+		}
+	}
+	t := nodeText(n)
+	return t != "" && utf8.RuneCountInString(t) <= 80 && punctCount(t) <= 3
+}
+
+// metaLine matches short lines that only state when, where from and by
+// whom: "2020-01-03 18:40 来源：示例新闻", "By Dana Whitlow".
+var metaLine = regexp.MustCompile(`(?i)^((发布时间|發布時間|发表时间|發表時間|时间|時間|日期|来源|來源|作者|记者|記者|编辑|編輯|责编|图片来源|圖片來源|摄影|攝影)\s*[:：]|(published|updated|posted)\b|by [A-Z]|photo:|图/|圖/|文/|\d{4}[-/.年]\d{1,2})`)
+
+// trimMetaLines drops byline and date lines at the start and end of the
+// body.
+func trimMetaLines(lines []string) []string {
+	isMeta := func(s string) bool {
+		return utf8.RuneCountInString(s) <= 60 && metaLine.MatchString(s) && !strings.ContainsAny(s, "，。,")
+	}
+	for len(lines) > 0 && isMeta(lines[0]) {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && isMeta(lines[len(lines)-1]) {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+// ldArticleBody returns the JSON-LD articleBody, split into lines.
+func (p *page) ldArticleBody() string {
+	for _, o := range p.ldArticles() {
+		if s, ok := o["articleBody"].(string); ok && s != "" {
+			var lines []string
+			for _, line := range strings.Split(s, "\n") {
+				if line = cleanText(line); line != "" {
+					lines = append(lines, line)
+				}
+			}
+			return strings.Join(lines, "\n")
+		}
+	}
+	return ""
+}
+
+// collectImages records the images of the body with their captions.
+func (p *page) collectImages(nodes []*html.Node) {
+	seen := map[string]bool{}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "img" {
+			src := ""
+			for _, key := range []string{"data-src", "data-original", "data-lazy-src", "data-actualsrc", "src"} {
+				if v := strings.TrimSpace(attr(n, key)); v != "" && !strings.HasPrefix(v, "data:") {
+					src = v
+					break
+				}
+			}
+			if u := p.resolve(src); u != "" && !seen[u] && !tinyImage(n) {
+				seen[u] = true
+				p.images = append(p.images, Image{URL: u, Caption: imageCaption(n)})
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+}
+
+func tinyImage(n *html.Node) bool {
+	for _, key := range []string{"width", "height"} {
+		v := strings.TrimSuffix(attr(n, key), "px")
+		if v != "" && len(v) <= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// imageCaption finds an image's caption: the figcaption of its figure,
+// else a short text in the same small block, else its alt text.
+func imageCaption(img *html.Node) string {
+	for a := img.Parent; a != nil && a.Type == html.ElementNode; a = a.Parent {
+		if a.Data == "figure" {
+			var cap string
+			var walk func(*html.Node)
+			walk = func(x *html.Node) {
+				for c := x.FirstChild; c != nil && cap == ""; c = c.NextSibling {
+					if c.Type == html.ElementNode {
+						if c.Data == "figcaption" || strings.Contains(classID(c), "caption") {
+							cap = nodeText(c)
+							return
+						}
+						walk(c)
+					}
+				}
+			}
+			walk(a)
+			if cap != "" {
+				return cap
+			}
+			break
+		}
+		if isCaptionBlock(a) {
+			return nodeText(a)
+		}
+		if blockTags[a.Data] {
+			break
+		}
+	}
+	// A caption element right after the image.
+	for s := img.NextSibling; s != nil; s = s.NextSibling {
+		if s.Type == html.ElementNode {
+			if strings.Contains(classID(s), "caption") || strings.Contains(classID(s), "credit") {
+				return nodeText(s)
+			}
+			break
+		}
+	}
+	return cleanText(attr(img, "alt"))
+}
+
+func containsImage(n *html.Node) bool {
+	if n.Type == html.ElementNode && (n.Data == "img" || n.Data == "picture") {
+		return true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if containsImage(c) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,227 @@
+// Package extract turns one HTML page, with its URL and fetch time, into a
+// Record: title, publication and update times, body text, images,
+// recommended items, authors and the rest. It does no network I/O and keeps
+// no state between calls, so it is safe for concurrent use.
+//
+// The pipeline for one page:
+//
+//   - charset.Decode turns the bytes into UTF-8 (BOM, HTTP header, meta tags,
+//     then sniffing);
+//   - metadata is read from the head, JSON-LD and microdata before scripts
+//     are dropped;
+//   - link blocks (recommended lists, teaser cards) are found and taken out
+//     of the tree, so they never reach the body;
+//   - the body container is chosen by scoring text density, punctuation and
+//     link density, and its text is rendered paragraph by paragraph;
+//   - the title and the times are chosen from all candidates.
+package extract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/gleanerhq/gleaner/extract/charset"
+)
+
+// Options carries what the extractor needs to know about a page besides
+// its bytes.
+type Options struct {
+	// URL is the address the page was fetched from. Relative links resolve
+	// against it (or against the page's <base href>). Empty is allowed.
+	URL string
+	// FetchedAt is the moment relative times ("8小時前", "3 hours ago")
+	// count back from, and the latest publication time accepted. When it is
+	// zero, relative times give no value and no date is rejected as future.
+	FetchedAt time.Time
+	// ContentType is the HTTP Content-Type header, when there was one. Its
+	// charset parameter is one piece of evidence for the page's encoding.
+	ContentType string
+	// Location is the site's time zone for times written without one. When
+	// nil, a Chinese-language page is read as UTC+08:00 and any other as UTC.
+	Location *time.Location
+}
+
+// Errors that Extract returns; they are wrapped with context.
+var (
+	// ErrNotHTML means the bytes are not a text document.
+	ErrNotHTML = errors.New("not an HTML document")
+	// ErrEmpty means the page has no visible text at all.
+	ErrEmpty = errors.New("page has no text")
+)
+
+// chinaZone is the contract's default zone for Chinese-language pages.
+var chinaZone = time.FixedZone("UTC+8", 8*60*60)
+
+// Extract decodes page and extracts its record. An error means no record
+// could be made; a page that is merely poor (no date, short body) still
+// gives a record with those fields empty.
+func Extract(page []byte, opts Options) (*Record, error) {
+	text, _, err := charset.Decode(page, opts.ContentType)
+	if err != nil {
+		if errors.Is(err, charset.ErrBinary) {
+			return nil, fmt.Errorf("%w: %w", ErrNotHTML, err)
+		}
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+
+	doc, err := html.Parse(strings.NewReader(text))
+	if err != nil {
+		return nil, fmt.Errorf("parse html: %w", err)
+	}
+
+	return FromDocument(doc, opts)
+}
+
+// FromDocument extracts the record from a parsed document. It modifies doc:
+// scripts, hidden elements and link blocks are removed from it.
+func FromDocument(doc *html.Node, opts Options) (*Record, error) {
+	p := newPage(doc, opts)
+
+	// Metadata first: JSON-LD lives in scripts, which pruning removes.
+	p.readMeta()
+	p.detectLang()
+	p.prune()
+	if p.visibleWeight() == 0 && p.meta.first("og:title") == "" && p.metaTitle == "" {
+		return nil, fmt.Errorf("%w", ErrEmpty)
+	}
+
+	// Link blocks come out before the body is scored, so recommended lists
+	// and teaser cards can never leak into it.
+	p.findLinkBlocks()
+	p.chooseTitle()
+	listing := p.isListing()
+	p.listing = listing
+	if !listing {
+		p.takeRecommended()
+		p.extractBody()
+	} else {
+		p.takeItems()
+	}
+
+	p.choosePublished()
+	p.chooseAuthors()
+	p.chooseSiteName()
+
+	return p.record(listing), nil
+}
+
+// page is the state of one extraction.
+type page struct {
+	doc  *html.Node
+	opts Options
+	base *url.URL
+	ref  time.Time
+	loc  *time.Location
+
+	meta      metaSet
+	metaTitle string // text of <title>
+	htmlLang  string
+	canonical string
+	ld        []map[string]any // JSON-LD objects, @graph flattened
+
+	listing     bool
+	lang        string
+	title       string
+	titleNode   *html.Node
+	siteName    string
+	published   dateChoice
+	modified    dateChoice
+	authors     []string
+	body        string
+	bodyNodes   []*html.Node
+	images      []Image
+	blocks      []*linkBlock
+	recommended []Entry
+	items       []Entry
+}
+
+func newPage(doc *html.Node, opts Options) *page {
+	p := &page{doc: doc, opts: opts, ref: opts.FetchedAt, meta: metaSet{}}
+	if u, err := url.Parse(strings.TrimSpace(opts.URL)); err == nil && u.Scheme != "" {
+		p.base = u
+	}
+	return p
+}
+
+// zone returns the zone for times written without one.
+func (p *page) zone() *time.Location {
+	if p.loc != nil {
+		return p.loc
+	}
+	return time.UTC
+}
+
+// resolve turns href into an absolute URL against the page's base, or ""
+// when it is not a link to a page.
+func (p *page) resolve(href string) string {
+	href = strings.TrimSpace(href)
+	if href == "" || strings.HasPrefix(href, "#") {
+		return ""
+	}
+	lower := strings.ToLower(href)
+	for _, scheme := range []string{"javascript:", "mailto:", "tel:", "data:", "about:", "sms:"} {
+		if strings.HasPrefix(lower, scheme) {
+			return ""
+		}
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	if p.base != nil {
+		u = p.base.ResolveReference(u)
+	}
+	if u.Scheme == "" && p.base == nil {
+		return href
+	}
+	u.Fragment = ""
+	return u.String()
+}
+
+func (p *page) record(listing bool) *Record {
+	r := &Record{
+		URL:          p.opts.URL,
+		CanonicalURL: p.canonical,
+		FetchedAt:    p.opts.FetchedAt,
+		PageType:     PageArticle,
+		Title:        p.title,
+		Authors:      p.authors,
+		Lang:         p.lang,
+		SiteName:     p.siteName,
+		Body:         p.body,
+		Images:       p.images,
+		Recommended:  p.recommended,
+		Items:        p.items,
+	}
+	if listing {
+		r.PageType = PageListing
+	}
+	if !p.published.value.IsZero() {
+		r.Published = p.published.value.Format()
+		r.PublishedRaw = p.published.value.Raw
+		r.PublishedPrecision = p.published.value.Precision.String()
+	}
+	if !p.modified.value.IsZero() {
+		r.Modified = p.modified.value.Format()
+	}
+	if r.Body != "" {
+		r.ContentHash = contentHash(r.Body)
+	}
+	return r
+}
+
+// contentHash hashes the body after NFKC and white-space folding, so the
+// same text in other markup hashes the same.
+func contentHash(body string) string {
+	folded := strings.Join(strings.Fields(norm.NFKC.String(body)), " ")
+	sum := sha256.Sum256([]byte(folded))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}

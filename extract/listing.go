@@ -1,0 +1,209 @@
+package extract
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// isListing decides whether the page is an index of teaser cards rather
+// than one article: repeated cards outweigh the running prose, and the
+// page makes no strong claim to be an article with prose to match.
+func (p *page) isListing() bool {
+	inBlock := map[*html.Node]bool{}
+	cardWeight, cardCount := 0, 0
+	for _, b := range p.blocks {
+		inBlock[b.container] = true
+		if b.kind != blockUnknown || len(b.entries) < 3 {
+			continue
+		}
+		cardWeight += b.weight
+		cardCount += len(b.entries)
+	}
+	prose, links := p.proseWeight(inBlock)
+
+	articleClaim := p.meta.first("og:type") == "article" || p.meta.first("article:published_time") != ""
+	for _, o := range p.ldArticles() {
+		for _, t := range ldTypes(o) {
+			if lt := strings.ToLower(t); lt != "webpage" && lt != "collectionpage" && articleTypes[lt] {
+				articleClaim = true
+			}
+		}
+	}
+
+	if os.Getenv("DEBUG_BODY") != "" {
+		fmt.Fprintf(os.Stderr, "listing? cards %d weight %d prose %d links %d claim %v\n", cardCount, cardWeight, prose, links, articleClaim)
+	}
+	// A page that calls itself an article is one unless it has almost no
+	// prose: paywalled stories are short and still articles.
+	if articleClaim && prose >= 100 {
+		return false
+	}
+	switch {
+	case cardCount >= 4 && cardWeight > prose:
+		return true
+	case cardCount >= 3 && cardWeight > 3*prose && !articleClaim:
+		return true
+	case prose < 120 && links >= 5 && !articleClaim:
+		// A page of bare links and almost no text: a channel index.
+		return true
+	}
+	return false
+}
+
+// proseWeight sums the text weight of paragraphs that read as prose
+// (punctuated, few links) outside link blocks and page chrome, and counts
+// the links there.
+func (p *page) proseWeight(skip map[*html.Node]bool) (prose, links int) {
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if skip[n] || n.Data == "nav" || n.Data == "header" || n.Data == "footer" || n.Data == "aside" {
+				return
+			}
+			if n.Data == "a" && attr(n, "href") != "" {
+				links++
+			}
+			if n.Data == "p" || n.Data == "pre" || n.Data == "blockquote" || (hasDirectText(n) && n.Data != "a" && !inlineTags[n.Data]) {
+				text := ownText(n)
+				w := textWeight(text)
+				if w >= 30 && punctCount(text) > 0 && linkWeight(n)*3 < w {
+					prose += w
+				}
+				if n.Data == "p" || n.Data == "pre" || n.Data == "blockquote" {
+					links += countLinks(n)
+					return
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(p.doc)
+	return prose, links
+}
+
+func countLinks(n *html.Node) int {
+	c := 0
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		if x.Type == html.ElementNode && x.Data == "a" && attr(x, "href") != "" {
+			c++
+		}
+		for k := x.FirstChild; k != nil; k = k.NextSibling {
+			walk(k)
+		}
+	}
+	walk(n)
+	return c
+}
+
+// takeRecommended moves the entries of recommended blocks to the record
+// and removes every labelled link block from the tree, so none of them
+// reaches the body. Unlabelled blocks stay until the body is chosen.
+func (p *page) takeRecommended() {
+	seen := map[string]bool{}
+	for _, b := range p.blocks {
+		if b.kind == blockUnknown {
+			continue
+		}
+		if b.kind == blockRecommend {
+			p.addRecommended(b, seen)
+		}
+		detach(b.container)
+	}
+}
+
+func (p *page) addRecommended(b *linkBlock, seen map[string]bool) {
+	for _, e := range b.entries {
+		if seen[e.URL] {
+			continue
+		}
+		seen[e.URL] = true
+		p.recommended = append(p.recommended, e)
+	}
+}
+
+// takeLateBlocks runs after the body is chosen: an unlabelled block of
+// cards outside the body whose cards carry a summary or a time is a
+// recommended list without a heading.
+func (p *page) takeLateBlocks() {
+	seen := map[string]bool{}
+	for _, e := range p.recommended {
+		seen[e.URL] = true
+	}
+	for _, b := range p.blocks {
+		if b.kind != blockUnknown || b.container.Parent == nil {
+			continue
+		}
+		inside := false
+		for _, n := range p.bodyNodes {
+			if isAncestor(n, b.container) {
+				inside = true
+			}
+		}
+		if inside {
+			continue
+		}
+		rich := 0
+		for _, e := range b.entries {
+			if e.Summary != "" || e.Published != "" || e.Source != "" {
+				rich++
+			}
+		}
+		if rich*2 >= len(b.entries) && rich >= 2 {
+			p.addRecommended(b, seen)
+		}
+	}
+}
+
+// takeItems fills the items of a listing page from its card blocks, or,
+// on a page of bare links, from its links.
+func (p *page) takeItems() {
+	seen := map[string]bool{}
+	for _, b := range p.blocks {
+		if b.kind != blockUnknown && b.kind != blockRecommend {
+			continue
+		}
+		for _, e := range b.entries {
+			if seen[e.URL] {
+				continue
+			}
+			seen[e.URL] = true
+			p.items = append(p.items, e)
+		}
+	}
+	if len(p.items) > 0 {
+		return
+	}
+
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if n.Data == "nav" || n.Data == "header" || n.Data == "footer" {
+				return
+			}
+			if n.Data == "a" {
+				t := nodeText(n)
+				if u := p.resolve(attr(n, "href")); u != "" && titleLength(t) >= 4 && !seen[u] {
+					seen[u] = true
+					p.items = append(p.items, Entry{Title: t, URL: u})
+				}
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(p.doc)
+}
+
+func detach(n *html.Node) {
+	if n.Parent != nil {
+		n.Parent.RemoveChild(n)
+	}
+}

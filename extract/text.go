@@ -1,0 +1,213 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/text/unicode/norm"
+)
+
+// isCJK reports whether r is a Han, kana or hangul character.
+func isCJK(r rune) bool {
+	switch {
+	case r >= 0x3040 && r <= 0x30ff: // kana
+		return true
+	case r >= 0x3400 && r <= 0x4dbf, r >= 0x4e00 && r <= 0x9fff, r >= 0xf900 && r <= 0xfaff:
+		return true
+	case r >= 0xac00 && r <= 0xd7af: // hangul syllables
+		return true
+	case r >= 0x20000 && r <= 0x2fa1f:
+		return true
+	}
+	return false
+}
+
+// isPunct reports whether r ends or splits a clause, in Latin or CJK text.
+// Body scoring counts these: running prose has them, menus and link lists
+// mostly do not.
+func isPunct(r rune) bool {
+	switch r {
+	case ',', '.', ';', '!', '?', ':',
+		'，', '。', '、', '；', '！', '？', '：', '…', '｡', '､':
+		return true
+	}
+	return false
+}
+
+// textWeight measures how much reading a string holds. A CJK character
+// carries about as much as a short Latin word, so it weighs more than one
+// Latin letter; the factor keeps Chinese and English pages on one scale.
+func textWeight(s string) int {
+	w := 0
+	for _, r := range s {
+		switch {
+		case isCJK(r):
+			w += 3
+		case unicode.IsSpace(r):
+		default:
+			w++
+		}
+	}
+	return w
+}
+
+// punctCount counts clause punctuation in s.
+func punctCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if isPunct(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// cjkShare returns the share of CJK characters among the letters of s.
+func cjkShare(s string) float64 {
+	cjk, letters := 0, 0
+	for _, r := range s {
+		if isCJK(r) {
+			cjk++
+			letters++
+		} else if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	if letters == 0 {
+		return 0
+	}
+	return float64(cjk) / float64(letters)
+}
+
+// cleanText folds white space (including the ideographic space and
+// non-breaking spaces) to single spaces, drops invisible characters and
+// trims the ends. The result is NFC.
+func cleanText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad':
+			continue
+		case r == utf8.RuneError:
+			continue
+		case unicode.IsSpace(r) || r == '\u3000' || r == '\u00a0':
+			space = true
+			continue
+		case unicode.IsControl(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if !norm.NFC.IsNormalString(out) {
+		out = norm.NFC.String(out)
+	}
+	return out
+}
+
+// nodeText returns the cleaned text of n and its descendants, skipping
+// elements that never hold visible text.
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	appendText(&b, n)
+	return cleanText(b.String())
+}
+
+func appendText(b *strings.Builder, n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		b.WriteString(n.Data)
+		return
+	case html.ElementNode:
+		if invisibleTags[n.Data] {
+			return
+		}
+		if n.Data == "br" {
+			b.WriteByte('\n')
+			return
+		}
+		if blockTags[n.Data] {
+			b.WriteByte(' ')
+		}
+	case html.CommentNode:
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		appendText(b, c)
+	}
+	if n.Type == html.ElementNode && blockTags[n.Data] {
+		b.WriteByte(' ')
+	}
+}
+
+// attr returns the value of the attribute named key, or "".
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// classID returns the class and id attributes of n joined, lowercased.
+func classID(n *html.Node) string {
+	c, id := attr(n, "class"), attr(n, "id")
+	if c == "" && id == "" {
+		return ""
+	}
+	return strings.ToLower(c + " " + id)
+}
+
+// invisibleTags never contribute visible text.
+var invisibleTags = map[string]bool{
+	"script": true, "style": true, "noscript": true, "template": true, "svg": true,
+	"canvas": true, "iframe": true, "object": true, "embed": true, "head": true,
+	"select": true, "option": true, "textarea": true, "button": true, "input": true,
+	"math": true, "audio": true, "video": true, "map": true, "title": true, "meta": true, "link": true,
+}
+
+// blockTags break the flow of text.
+var blockTags = map[string]bool{
+	"address": true, "article": true, "aside": true, "blockquote": true, "dd": true, "details": true,
+	"dialog": true, "div": true, "dl": true, "dt": true, "fieldset": true, "figcaption": true,
+	"figure": true, "footer": true, "form": true, "h1": true, "h2": true, "h3": true, "h4": true,
+	"h5": true, "h6": true, "header": true, "hgroup": true, "hr": true, "li": true, "main": true,
+	"nav": true, "ol": true, "p": true, "pre": true, "section": true, "table": true, "tbody": true,
+	"thead": true, "tfoot": true, "tr": true, "td": true, "th": true, "ul": true, "center": true,
+	"summary": true, "caption": true, "body": true, "html": true,
+}
+
+// headingLevel returns 1 to 6 for h1 to h6, else 0.
+func headingLevel(n *html.Node) int {
+	if n.Type != html.ElementNode || len(n.Data) != 2 || n.Data[0] != 'h' {
+		return 0
+	}
+	if d := n.Data[1]; d >= '1' && d <= '6' {
+		return int(d - '0')
+	}
+	return 0
+}
+
+// truncateRunes shortens s to at most n runes.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos]
+		}
+		i++
+	}
+	return s
+}

@@ -1,0 +1,296 @@
+package extract
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// titleSeparators split a <title> into headline and site name. Hyphens
+// and dashes count only with spaces around them, so "X-光" and "6-8月"
+// stay whole; "_" and "丨" are used without spaces on Chinese sites.
+var titleSeparators = []string{" | ", "|", " - ", " – ", " — ", " -- ", "--", "_", "丨", " · ", " :: ", " » ", " « ", "｜", " / "}
+
+// splitTitle splits a <title> at site-name separators.
+func splitTitle(s string) []string {
+	parts := []string{s}
+	for _, sep := range titleSeparators {
+		var next []string
+		for _, part := range parts {
+			for _, piece := range strings.Split(part, sep) {
+				if piece = strings.TrimSpace(piece); piece != "" {
+					next = append(next, piece)
+				}
+			}
+		}
+		parts = next
+	}
+	return parts
+}
+
+// titleCandidate is one possible headline and where it came from.
+type titleCandidate struct {
+	text   string
+	source string
+	node   *html.Node
+	prior  float64
+}
+
+// chooseTitle picks the headline. Candidates come from JSON-LD, og:title,
+// twitter:title, <h1>/<h2> elements and the <title>; they score by their
+// source and by agreement with the others, so a site name in the <h1> or
+// a <title> that is only the site name loses to the real headline.
+func (p *page) chooseTitle() {
+	var cands []titleCandidate
+	for _, o := range p.ldArticles() {
+		if h := ldString(o, "headline"); h != "" {
+			cands = append(cands, titleCandidate{text: h, source: "json-ld", prior: 3})
+			break
+		}
+	}
+	for _, key := range []string{"og:title", "twitter:title", "itemprop:headline", "headline", "title"} {
+		if v := p.meta.first(key); v != "" {
+			cands = append(cands, titleCandidate{text: v, source: key, prior: 2})
+		}
+	}
+	headings := p.headingCandidates()
+	cands = append(cands, headings...)
+
+	segments := splitTitle(p.metaTitle)
+	siteNames := p.siteNameHints(segments)
+
+	best, bestScore := titleCandidate{}, -1e9
+	for _, c := range cands {
+		s := p.scoreTitle(c, cands, segments, siteNames)
+		if s > bestScore {
+			best, bestScore = c, s
+		}
+	}
+
+	title := best.text
+	if best.source != "h" {
+		title = stripSiteName(title, siteNames)
+	}
+
+	// The <title> decides when nothing else is trustworthy.
+	fromTag := titleFromTag(p.metaTitle, segments, siteNames)
+	if bestScore < 1.5 && fromTag != "" {
+		title, best.node = fromTag, nil
+	}
+	// A heading that is a shortened form of the <title>'s headline part
+	// (the <h1> says "星港往事第二季", the <title> says "《星港往事第二季》剧情介绍")
+	// gives way to the fuller form.
+	if best.source == "h" && fromTag != "" && fromTag != title &&
+		strings.Contains(fromTag, title) && utf8.RuneCountInString(fromTag) <= 2*utf8.RuneCountInString(title)+4 {
+		title = fromTag
+	}
+
+	p.title = title
+	p.titleNode = best.node
+}
+
+// headingCandidates returns <h1> texts, and <h2>/<h3> texts that look like
+// headlines (class names with "title" or "headline").
+func (p *page) headingCandidates() []titleCandidate {
+	var out []titleCandidate
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			level := headingLevel(n)
+			if level == 1 || ((level == 2 || level == 3) && hasTitleClass(n)) {
+				if t := nodeText(n); t != "" && utf8.RuneCountInString(t) < 300 {
+					prior := 2.0
+					if level > 1 {
+						prior = 1.2
+					}
+					out = append(out, titleCandidate{text: t, source: "h", node: n, prior: prior})
+				}
+				return
+			}
+			if n.Data != "h1" && hasTitleClass(n) && !blockHasBlocks(n) {
+				if t := nodeText(n); t != "" && utf8.RuneCountInString(t) < 200 {
+					out = append(out, titleCandidate{text: t, source: "h", node: n, prior: 0.8})
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(p.doc)
+	if len(out) > 12 {
+		out = out[:12]
+	}
+	return out
+}
+
+func hasTitleClass(n *html.Node) bool {
+	ci := classID(n)
+	if ci == "" {
+		return false
+	}
+	return (strings.Contains(ci, "title") || strings.Contains(ci, "headline")) &&
+		!strings.Contains(ci, "subtitle") && !strings.Contains(ci, "site") && !strings.Contains(ci, "logo")
+}
+
+// blockHasBlocks reports whether n contains block elements.
+func blockHasBlocks(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && blockTags[c.Data] {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *page) scoreTitle(c titleCandidate, all []titleCandidate, segments, siteNames []string) float64 {
+	text := c.text
+	n := utf8.RuneCountInString(text)
+	if n < 2 {
+		return -100
+	}
+	score := c.prior
+
+	// A site name is not a headline.
+	for _, s := range siteNames {
+		if strings.EqualFold(text, s) {
+			score -= 6
+		}
+	}
+	if c.node != nil && linksHome(c.node) {
+		score -= 4
+	}
+
+	// Agreement with the <title> and the other candidates.
+	stripped := stripSiteName(text, siteNames)
+	lowerTag := strings.ToLower(p.metaTitle)
+	if p.metaTitle != "" && strings.Contains(lowerTag, strings.ToLower(stripped)) {
+		score += 1.5
+		if len(segments) > 0 && strings.EqualFold(segments[0], stripped) {
+			score += 1
+		}
+	}
+	for _, o := range all {
+		if o.text == c.text && o.source == c.source {
+			continue
+		}
+		if strings.EqualFold(stripSiteName(o.text, siteNames), stripped) {
+			score += 1
+		}
+	}
+
+	// Headlines are neither one word nor a paragraph.
+	switch {
+	case n > 200:
+		score -= 3
+	case n < 4 && cjkShare(text) < 0.5:
+		score -= 1
+	}
+	return score
+}
+
+// linksHome reports whether n is, or sits inside, a link to the site root.
+func linksHome(n *html.Node) bool {
+	check := func(a *html.Node) bool {
+		if a.Type != html.ElementNode || a.Data != "a" {
+			return false
+		}
+		href := strings.TrimSpace(attr(a, "href"))
+		return href == "/" || href == "./" || href == "" || strings.HasSuffix(href, "://") ||
+			(strings.Count(href, "/") == 3 && strings.HasSuffix(href, "/") && strings.Contains(href, "://"))
+	}
+	for a := n; a != nil; a = a.Parent {
+		if check(a) {
+			return true
+		}
+	}
+	only := n.FirstChild
+	for only != nil && only.Type == html.TextNode && strings.TrimSpace(only.Data) == "" {
+		only = only.NextSibling
+	}
+	return only != nil && only.NextSibling == nil && check(only) ||
+		only != nil && check(only) && strings.TrimSpace(nodeText(only)) == strings.TrimSpace(nodeText(n))
+}
+
+// siteNameHints returns the texts that are probably the site's name: the
+// og:site_name and JSON-LD publisher, and the <title> parts after the first.
+func (p *page) siteNameHints(segments []string) []string {
+	var out []string
+	if v := p.meta.first("og:site_name", "application-name", "al:android:app_name", "twitter:site"); v != "" {
+		out = append(out, strings.TrimPrefix(v, "@"))
+	}
+	for _, o := range p.ldArticles() {
+		if pub := ldNames(o["publisher"]); len(pub) > 0 {
+			out = append(out, pub[0])
+			break
+		}
+	}
+	if len(segments) > 1 {
+		out = append(out, segments[1:]...)
+	}
+	return out
+}
+
+// stripSiteName removes a leading or trailing site name joined by a
+// separator. Without a known site name it removes nothing.
+func stripSiteName(s string, siteNames []string) string {
+	parts := splitTitle(s)
+	if len(parts) < 2 {
+		return s
+	}
+	isSite := func(part string) bool {
+		for _, name := range siteNames {
+			if name != "" && (strings.EqualFold(part, name) || strings.Contains(strings.ToLower(name), strings.ToLower(part))) {
+				return true
+			}
+		}
+		return false
+	}
+	// Trailing parts that are site names go.
+	end := len(parts)
+	for end > 1 && isSite(parts[end-1]) {
+		end--
+	}
+	start := 0
+	for start < end-1 && isSite(parts[start]) {
+		start++
+	}
+	if start == 0 && end == len(parts) {
+		return s
+	}
+	return rejoin(s, parts[start:end])
+}
+
+// rejoin returns the span of s from the first to the last of parts, so
+// the separators between kept parts survive as the page wrote them.
+func rejoin(s string, parts []string) string {
+	first := strings.Index(s, parts[0])
+	last := strings.LastIndex(s, parts[len(parts)-1])
+	if first < 0 || last < 0 || last+len(parts[len(parts)-1]) <= first {
+		return strings.Join(parts, " ")
+	}
+	return strings.TrimSpace(s[first : last+len(parts[len(parts)-1])])
+}
+
+// titleFromTag returns the headline part of the <title>: the longest part
+// that is not a site name.
+func titleFromTag(tag string, segments, siteNames []string) string {
+	if tag == "" {
+		return ""
+	}
+	if len(segments) < 2 {
+		return tag
+	}
+	stripped := stripSiteName(tag, siteNames)
+	if stripped != tag {
+		return stripped
+	}
+	best := ""
+	for _, s := range segments {
+		if utf8.RuneCountInString(s) > utf8.RuneCountInString(best) {
+			best = s
+		}
+	}
+	return best
+}
