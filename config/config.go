@@ -29,7 +29,7 @@ const (
 // A Config returned by Load or Parse is valid. Its methods only read it, so
 // it is safe for concurrent use as long as no one changes its fields.
 type Config struct {
-	// File is the path given to Load; empty for Parse and for a Config built in code.
+	// File is the path given to Load. It is empty for Parse and for a Config built in code.
 	File string
 
 	// Dir is the absolute folder that relative paths in the file were
@@ -53,8 +53,8 @@ type Config struct {
 	// An entry with a leading dot (".example.com") also allows every subdomain.
 	AllowedDomains []string
 
-	// MaxDepth is how deep the crawl goes, counting the seeds as depth 1;
-	// 0 means no limit.
+	// MaxDepth is the maximum link depth of the crawl, counting the seeds as
+	// depth 1. 0 means no limit.
 	MaxDepth int
 
 	// Parallelism is the maximum number of concurrent requests to one host.
@@ -63,24 +63,24 @@ type Config struct {
 	// Delay is the pause between two requests to one host.
 	Delay time.Duration
 
-	// Timeout bounds one request, from connecting to reading the whole body.
+	// Timeout is the time limit of one request.
 	Timeout time.Duration
 
 	// UserAgent is the User-Agent header of every request.
 	UserAgent string
 
-	// TimeZone is the zone of the sites' times that carry none; nil when the
-	// file sets none, and the extractor then picks a zone from the page's language.
+	// TimeZone is the zone of the page times that carry none. It is nil when
+	// the file sets none, and the extractor then picks a zone from the page's language.
 	TimeZone *time.Location
 
 	// MaxBodySize is the largest response body, in bytes, the crawler reads.
 	MaxBodySize int64
 
-	// RespectRobotsTxt tells the crawler to obey the sites' robots.txt files.
+	// RespectRobotsTxt is true when the crawler must obey the sites' robots.txt files.
 	RespectRobotsTxt bool
 
-	// Sinks are where the records go, in file order. Load adds the default
-	// sqlite sink when the file has no sinks key.
+	// Sinks are the destinations of the records, in file order. Load adds the
+	// default sqlite sink when the file has no sinks key.
 	Sinks []SinkSpec
 
 	// positions maps a field path ("seeds[2]", using the index in Config) to
@@ -88,7 +88,7 @@ type Config struct {
 	positions map[string]position
 }
 
-// position is where a value sits in the YAML file.
+// position is the place of a value in the YAML file.
 type position struct {
 	line int
 
@@ -151,8 +151,11 @@ func matchAny(patterns []*regexp.Regexp, u string) bool {
 // host, unless it starts with a dot: ".example.com" matches example.com and
 // every host under it. An empty AllowedDomains allows no host.
 //
-// File URLs have no host, so DomainAllowed("") is false; whether to read
+// File URLs have no host, so DomainAllowed("") is false. Whether to read
 // local files is the crawler's decision.
+//
+// NOTE: names are compared as written, so an internationalized domain
+// written in Unicode does not match its punycode form (xn--...).
 func (c *Config) DomainAllowed(host string) bool {
 	host = normalizeHost(host)
 	if host == "" {

@@ -2,10 +2,10 @@
 // configuration.
 //
 // It owns the file format: the keys, their types, their defaults and the
-// values they accept. It knows nothing about the settings of each sink type:
-// it checks only a sink's type and path keys and passes the sink's whole
-// YAML mapping on (see SinkSpec and WithSinkCheck). It fetches nothing, and
-// the crawler decides how to use the values.
+// values they accept. It does not read the settings of each sink type. It
+// checks only a sink's type and path keys and passes the sink's whole YAML
+// mapping on (see SinkSpec and WithSinkCheck). It fetches nothing, and the
+// crawler decides how to use the values.
 //
 // # Loading and errors
 //
@@ -18,18 +18,19 @@
 //	  line 7: articles[1]: invalid regular expression "(": missing closing ): `(`
 //	  line 12: parallelism: must be at least 1, got 0
 //
-// Nothing is repaired or skipped quietly. These are all problems: YAML
-// syntax errors, an empty file, unknown keys (with the closest known key
-// suggested), repeated keys, values of the wrong type, values out of range,
-// invalid regular expressions, durations and sizes, and seed files that do
-// not exist. Keys are case-sensitive. A key written with no value ("delay:")
+// Nothing is repaired or skipped quietly. A problem is reported for YAML
+// syntax errors, an empty file, unknown keys and repeated keys. The message
+// for an unknown key suggests the closest known key. Values of the wrong
+// type, values out of range, invalid regular expressions, durations and
+// sizes, and seed files that do not exist are problems too. Keys are
+// case-sensitive. A key written with no value ("delay:")
 // is a problem too, not a request for the default: leave the key out to get
-// the default. Strings must be YAML strings, so a user agent of 1.0 or a
-// time zone of yes must be quoted. Anchors and aliases work; merge keys (<<)
-// do not. The file holds one YAML document.
+// the default. Strings must be YAML strings, so a number or boolean used as
+// a string, such as a user agent of 1.0, must be quoted. Anchors and aliases
+// work, but merge keys (<<) do not. The file contains one YAML document.
 //
 // Relative paths in the file resolve against the folder of the file, which
-// Load stores in Config.Dir; Parse takes that folder as an argument.
+// Load stores in Config.Dir. Parse takes that folder as an argument.
 //
 // # Keys
 //
@@ -53,8 +54,8 @@
 //
 // allowed_domains (optional): a list of the host names the crawler may
 // fetch from, without scheme, port or path. "example.com" allows only that
-// host; ".example.com" allows example.com and every host under it, such as
-// www.example.com. Names are stored in lower case and match hosts in any
+// host, and ".example.com" allows example.com and every host under it, such
+// as www.example.com. Names are stored in lower case and match hosts in any
 // case. Default: the hosts of the http and https seeds, each allowed exactly.
 // Local and file seeds add no host, so a crawl that starts from files and
 // should fetch from the web must list its hosts. An empty list and a seed
@@ -65,13 +66,13 @@
 // they link to. 0 means no limit. Negative numbers are rejected.
 //
 // parallelism (optional, default 4): the maximum number of concurrent
-// requests to one host; at least 1.
+// requests to one host. It must be at least 1.
 //
 // delay (optional, default 1s): the pause between two requests to one host,
 // as a Go duration such as 0s, 500ms, 2s or 1m30s. It must not be negative.
 //
 // timeout (optional, default 30s): the time limit of one request, as a Go
-// duration; more than 0.
+// duration. It must be more than 0.
 //
 // user_agent (optional, default "gleaner/0.1 (+https://github.com/gleanerhq/gleaner)"):
 // the User-Agent header of every request. It must not be empty or contain
@@ -86,9 +87,9 @@
 //
 // max_body_size (optional, default 10MiB): the largest response body the
 // crawler reads, as a number of bytes (1048576) or a string with a unit
-// ("10MB", "1 MiB"). KB, MB, GB and TB are powers of 1000; KiB, MiB, GiB and
-// TiB powers of 1024; units ignore case. The number must be whole and more
-// than 0.
+// ("10MB", "1 MiB"). KB, MB, GB and TB are powers of 1000, and KiB, MiB, GiB
+// and TiB powers of 1024. Units ignore case. The number must be whole and
+// more than 0.
 //
 // respect_robots_txt (optional, default true): whether the crawler obeys
 // the sites' robots.txt files. Only true and false are accepted, not yes or no.
@@ -96,9 +97,9 @@
 // sinks (optional): a list of where the records go. Each entry is a mapping
 // with a required, non-empty type key ("sqlite", "jsonl", ...) and the keys
 // of that sink. This package reads only type and the common path key, which
-// it resolves against the configuration's folder when relative ("-" stays
-// as is and means standard output); the sink checks its other keys, unknown
-// ones included, through WithSinkCheck. Default, when the key is absent: one
+// it resolves against the configuration's folder when relative. A path of
+// "-" stays as is and means standard output. The sink checks its other
+// keys, unknown ones included, through WithSinkCheck. Default, when the key is absent: one
 // sqlite sink at out/gleaner.db in the configuration's folder. An empty list
 // is a problem.
 //

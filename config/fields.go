@@ -78,8 +78,8 @@ func (p *parser) list(n *yaml.Node) ([]*yaml.Node, bool) {
 }
 
 // str returns a string scalar, or false after reporting why n is not one.
-// Numbers and booleans are rejected too, because YAML reads "1.0" or
-// "yes" as other types and a silent conversion could change the text.
+// Numbers and booleans are rejected too, because YAML reads 1.0 as a number
+// and converting it back to text could change it (to "1").
 func (p *parser) str(n *yaml.Node, path string) (string, bool) {
 	v := p.value(n, path)
 	if v == nil {
@@ -97,8 +97,8 @@ func (p *parser) str(n *yaml.Node, path string) (string, bool) {
 	return v.Value, true
 }
 
-// stringList returns the strings of a list value with their item nodes; items
-// that are not strings are reported and left out.
+// stringList returns the strings of a list value with their item nodes and
+// key paths. Items that are not strings are reported and left out.
 func (p *parser) stringList(n *yaml.Node) (values []string, nodes []*yaml.Node, paths []string) {
 	items, ok := p.list(n)
 	if !ok {
@@ -375,7 +375,7 @@ func (p *parser) sinks(n *yaml.Node) {
 }
 
 // sink decodes one entry of the sinks list. Only type and path belong to
-// this package; the sink checks its other keys.
+// this package, and the sink checks its other keys.
 func (p *parser) sink(n *yaml.Node, path string) (SinkSpec, bool) {
 	v := p.value(n, path)
 	if v == nil {
@@ -393,48 +393,49 @@ func (p *parser) sink(n *yaml.Node, path string) (SinkSpec, bool) {
 		keys[entry.name] = entry
 	}
 
-	typeOK := p.sinkType(spec, keys, &spec.Type)
-	pathOK := p.sinkPath(spec, keys, &spec.Path)
+	var typeOK, pathOK bool
+	spec.Type, typeOK = p.sinkType(spec, keys["type"])
+	spec.Path, pathOK = p.sinkPath(spec, keys["path"])
 	return spec, typeOK && pathOK
 }
 
-func (p *parser) sinkType(spec SinkSpec, keys map[string]pair, target *string) bool {
-	entry, ok := keys["type"]
-	if !ok {
+// sinkType reads the required type key, whose pair is the zero pair when
+// the entry has none.
+func (p *parser) sinkType(spec SinkSpec, entry pair) (string, bool) {
+	if entry.value == nil {
 		p.fail(spec.Line, spec.KeyPath, `missing required key "type"`)
-		return false
+		return "", false
 	}
 
 	path := joinPath(spec.KeyPath, "type")
 	value, ok := p.str(entry.value, path)
 	if !ok {
-		return false
+		return "", false
 	}
 
 	if strings.TrimSpace(value) == "" {
 		p.fail(entry.value.Line, path, "must not be empty")
-		return false
+		return "", false
 	}
-	*target = value
-	return true
+	return value, true
 }
 
-func (p *parser) sinkPath(spec SinkSpec, keys map[string]pair, target *string) bool {
-	entry, ok := keys["path"]
-	if !ok {
-		return true
+// sinkPath reads and resolves the optional path key, whose pair is the zero
+// pair when the entry has none.
+func (p *parser) sinkPath(spec SinkSpec, entry pair) (string, bool) {
+	if entry.value == nil {
+		return "", true
 	}
 
 	path := joinPath(spec.KeyPath, "path")
 	value, ok := p.str(entry.value, path)
 	if !ok {
-		return false
+		return "", false
 	}
 
 	if strings.TrimSpace(value) == "" {
 		p.fail(entry.value.Line, path, "must not be empty")
-		return false
+		return "", false
 	}
-	*target = resolvePath(value, p.cfg.Dir)
-	return true
+	return resolvePath(value, p.cfg.Dir), true
 }

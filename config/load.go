@@ -29,10 +29,12 @@ type options struct {
 // The Path of each Problem check returns is relative to the sink: "dsn"
 // is reported as "sinks[2].dsn" and an empty Path as "sinks[2]". A Line of 0
 // becomes the sink's line. SinkSpec.Problemf and SinkSpec.UnknownKeys build
-// problems in this form.
+// problems in this form. A nil check is ignored.
 func WithSinkCheck(check func(SinkSpec) []Problem) Option {
 	return func(o *options) {
-		o.sinkChecks = append(o.sinkChecks, check)
+		if check != nil {
+			o.sinkChecks = append(o.sinkChecks, check)
+		}
 	}
 }
 
@@ -60,8 +62,8 @@ func Load(path string, opts ...Option) (*Config, error) {
 }
 
 // Parse reads a YAML configuration from data, as Load does for a file.
-// Relative paths resolve against dir, made absolute against the working
-// directory when it is relative; an empty dir means the working directory.
+// Relative paths resolve against dir, which is made absolute against the
+// working directory. An empty dir means the working directory.
 // An invalid configuration returns an *Error that lists every problem.
 func Parse(data []byte, dir string, opts ...Option) (*Config, error) {
 	return parse("", data, dir, opts)
@@ -176,7 +178,31 @@ func (p *parser) reportYAMLError(err error) {
 	}
 
 	line, _ := strconv.Atoi(m[1]) // the pattern admits only digits
+	if yamlParserProblems[m[2]] {
+		line++
+	}
 	p.report(Problem{Line: line, Message: "invalid YAML: " + m[2]})
+}
+
+// yamlParserProblems are the messages of the parser errors of
+// gopkg.in/yaml.v3 v3.0.1 (parserc.go). For these its decode.go prints the
+// 0-based line of the error, and for scanner errors the 1-based line, so
+// reportYAMLError adds 1 to the former.
+//
+// NOTE: the line is where yaml.v3 marks the error, which for some errors is
+// the start of the enclosing mapping or list rather than the mistake itself.
+var yamlParserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
 }
 
 // top decodes each top-level key with its field decoder.

@@ -22,8 +22,8 @@ type pair struct {
 }
 
 // resolve follows an alias (*name) to the node its anchor (&name) marks.
-// The parser rejects aliases to unknown anchors, so Alias is set; the nil
-// check guards nodes built in code.
+// The parser rejects aliases to unknown anchors, so Alias is set in parsed
+// nodes. The nil check guards nodes built in code.
 func resolve(n *yaml.Node) *yaml.Node {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		return n.Alias
@@ -37,20 +37,21 @@ func isNull(n *yaml.Node) bool {
 
 // quote puts s in double quotes for a message, cut to maxQuoted characters.
 // It escapes s as a Go string only when s contains a double quote, a
-// control character or invalid UTF-8, so that a pattern such as /a/\d+ is
-// quoted as the file spells it.
+// character that does not print or invalid UTF-8, so that a pattern such as
+// /a/\d+ appears as the file spells it.
 func quote(s string) string {
-	cut := shorten(s)
-	if !utf8.ValidString(s) || strings.ContainsRune(s, '"') || strings.IndexFunc(s, isControl) >= 0 {
-		cut = strconv.Quote(cut)
-	} else {
-		cut = `"` + cut + `"`
+	escape := !utf8.ValidString(s) || strings.ContainsRune(s, '"') || strings.IndexFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) >= 0
+
+	suffix := ""
+	if utf8.RuneCountInString(s) > maxQuoted {
+		s = string([]rune(s)[:maxQuoted])
+		suffix = "..."
 	}
 
-	if len(cut) < len(s) {
-		// shorten added "..." inside the quotes: move it out.
+	if escape {
+		return strconv.Quote(s) + suffix
 	}
-	return cut
+	return `"` + s + `"` + suffix
 }
 
 // shorten cuts s to maxQuoted characters for a message, without quoting it.
@@ -162,7 +163,7 @@ func closest(name string, candidates []string) (string, bool) {
 	limit := 1
 	switch n := utf8.RuneCountInString(name); {
 	case n > 20:
-		// Longer names are no key mistyped: skip the quadratic distance.
+		// No known key is this long, so skip the quadratic distance.
 		return "", false
 	case n >= 10:
 		limit = 3

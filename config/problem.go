@@ -17,7 +17,7 @@ type Problem struct {
 	// or empty when the problem concerns the file as a whole.
 	Path string
 
-	// Message says what is wrong with the value, quoting it, and what to write instead.
+	// Message is the explanation: what is wrong with the value, quoted, and what to write instead.
 	Message string
 }
 
@@ -42,8 +42,8 @@ func (p Problem) String() string {
 // configuration is invalid. It lists every problem found, in line order,
 // with the problems that have no line first.
 type Error struct {
-	// File is the configuration file as it was given to Load; empty for Parse
-	// and for a Config built in code.
+	// File is the configuration file as it was given to Load. It is empty
+	// for Parse and for a Config built in code.
 	File string
 
 	// Problems has at least one entry.

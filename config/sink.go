@@ -7,7 +7,7 @@ import (
 )
 
 // SinkSpec is one entry of the sinks list. The config package checks only
-// its type and path keys; the sink of that type decodes the rest of Node
+// its type and path keys. The sink of that type decodes the rest of Node
 // into its own settings and reports their problems through WithSinkCheck.
 type SinkSpec struct {
 	// Type names the sink, such as "sqlite" or "jsonl". Never empty.

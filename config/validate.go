@@ -12,8 +12,8 @@ import (
 )
 
 // Validate checks the values of c and returns an *Error listing every
-// problem, or nil. Load and Parse call it, so it is for a Config built or
-// changed in code. Problems name the file's lines only for values that came
+// problem, or nil. Load and Parse run the same checks, so Validate is for a
+// Config built or changed in code. Problems name the file's lines only for values that came
 // from a file and whose place in their list has not changed since.
 //
 // Validate expects seeds in the form Load stores them: http and https URLs
@@ -23,8 +23,8 @@ func (c *Config) Validate(opts ...Option) error {
 }
 
 // validate returns the problems of the values in c. skip holds the
-// top-level keys whose decoding already failed, whose checks of the list as
-// a whole would repeat that problem.
+// top-level keys whose decoding already failed. Their checks of the list as
+// a whole are left out, because they would repeat that problem.
 func (c *Config) validate(skip map[string]bool, o options) []Problem {
 	v := &validator{c: c, skip: skip}
 	v.seeds()
@@ -112,7 +112,7 @@ func checkSeed(seed, written string) string {
 // checkFileSeed checks that a file URL names a file or folder that exists.
 func checkFileSeed(u *url.URL, written string) string {
 	if u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
-		return fmt.Sprintf("invalid URL %s: a file URL needs an absolute path, such as file:///data/page.html; write a relative path without \"file:\"", quote(written))
+		return fmt.Sprintf("invalid URL %s: a file URL needs an absolute path, such as file:///data/page.html (write a relative path without \"file:\")", quote(written))
 	}
 
 	if u.Host != "" && u.Host != "localhost" {
@@ -153,16 +153,18 @@ func unwrapPathError(err error) error {
 }
 
 func (v *validator) allowedDomains() {
+	valid := !v.skip["allowed_domains"]
 	for i, domain := range v.c.AllowedDomains {
 		key := indexPath("allowed_domains", i)
 		if message := checkDomain(v.c.written(key, domain)); message != "" {
 			v.addf(key, "%s", message)
+			valid = false
 		}
 	}
 
-	// When some allowed domains were rejected, a seed may be left out only
-	// because of that, so the check would repeat the problem.
-	if v.skip["allowed_domains"] {
+	// When an allowed domain was rejected, a seed may be left out only
+	// because of that, so checking the seeds would repeat the problem.
+	if !valid {
 		return
 	}
 
@@ -195,6 +197,8 @@ func checkDomain(domain string) string {
 		return fmt.Sprintf("invalid host name %s: remove the port, because an allowed domain matches any port", q)
 	case strings.HasPrefix(host, "[") || strings.HasSuffix(host, "]"):
 		return fmt.Sprintf("invalid host name %s: write an IPv6 address without brackets", q)
+	case strings.HasSuffix(host, "."):
+		return fmt.Sprintf("invalid host name %s: remove the trailing dot", q)
 	}
 
 	for _, r := range host {

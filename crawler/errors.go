@@ -29,7 +29,7 @@ var (
 	ErrUnsupportedEncoding = errors.New("unsupported Content-Encoding")
 
 	// ErrRetryAfterTooLong marks a 429 or 503 response whose Retry-After
-	// asks for a longer wait than the crawler accepts.
+	// requests a longer wait than the crawler accepts.
 	ErrRetryAfterTooLong = errors.New("retry-after too long")
 
 	// ErrRobotsDisallowed marks a URL that the site's robots.txt forbids.
@@ -88,11 +88,14 @@ func newFetchError(rawURL string, status int, err error) *FetchError {
 	return &FetchError{URL: rawURL, Status: status, Kind: errorKind(status, err), Err: err}
 }
 
+// kindCanceled is the Kind of a request canceled by its context.
+const kindCanceled = "canceled"
+
 // errorKind names the class of a failure for the summary.
 func errorKind(status int, err error) string {
 	switch {
 	case errors.Is(err, context.Canceled):
-		return "canceled"
+		return kindCanceled
 	case errors.Is(err, ErrNotHTML), errors.Is(err, extract.ErrNotHTML):
 		return "not_html"
 	case errors.Is(err, ErrBodyTooLarge):

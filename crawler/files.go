@@ -15,10 +15,10 @@ import (
 	"strings"
 )
 
-// fileTransport answers file URLs from the local disk, but only for paths
+// fileTransport serves file URLs from the local disk, but only for paths
 // inside its roots, the folders of the file seeds. Symbolic links are
 // resolved before the check, so a link inside a root cannot lead out of it.
-// A folder is answered with its index.html, or with a generated page that
+// A folder URL gives the folder's index.html, or a generated page that
 // links to its entries.
 type fileTransport struct {
 	roots []string // absolute, cleaned, symbolic links resolved
@@ -113,7 +113,7 @@ func (t *fileTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return openFile(req, path)
 }
 
-// folder answers a folder URL: a redirect to the URL with a trailing slash
+// folder serves a folder URL: a redirect to the URL with a trailing slash
 // (so that relative links resolve inside the folder), its index.html, or a
 // generated list of its entries.
 func (t *fileTransport) folder(req *http.Request, path string) (*http.Response, error) {
@@ -151,7 +151,7 @@ func (t *fileTransport) folder(req *http.Request, path string) (*http.Response, 
 	return response(req, http.StatusOK, header, b.String()), nil
 }
 
-// openFile answers with the file at path, typed by its extension. An
+// openFile serves the file at path, typed by its extension. An
 // unknown extension leaves Content-Type empty, and the crawler sniffs the body.
 func openFile(req *http.Request, path string) (*http.Response, error) {
 	f, err := os.Open(path)

@@ -23,11 +23,11 @@ const (
 	requestedKey = "gleaner.requested" // string: the URL before redirects
 )
 
-// defaultRetryWait is the wait after a 429 or 503 answer without a usable
-// Retry-After header.
+// defaultRetryWait is the wait after a 429 or 503 response without a
+// usable Retry-After header.
 const defaultRetryWait = 5 * time.Second
 
-// bodyKind is what a response body holds.
+// bodyKind is the kind of document a response body contains.
 type bodyKind int
 
 const (
@@ -102,8 +102,8 @@ func (p *policy) failure(r *colly.Response, err error) *FetchError {
 		}
 	}
 
-	// For an error status colly makes an error of the status text; the
-	// status says it better.
+	// For an error status colly makes an error of the status text. The
+	// FetchError reports the status code instead.
 	if r.StatusCode > 0 && err != nil && err.Error() == http.StatusText(r.StatusCode) {
 		err = nil
 	}
@@ -111,11 +111,11 @@ func (p *policy) failure(r *colly.Response, err error) *FetchError {
 	return newFetchError(r.Request.URL.String(), r.StatusCode, err)
 }
 
-// retry handles a 429 or 503 answer: it makes the host wait as Retry-After
-// asks and sends the request again. It returns false when the answer is
-// not retried: it is not a 429 or 503, the attempts are used up or the
-// crawl is stopping. It returns an ErrRetryAfterTooLong error when the
-// server asks for a longer wait than maxRetryWait.
+// retry handles a 429 or 503 response: it makes the host wait as long as
+// Retry-After requests and sends the request again. It returns false when
+// the response is not retried, because it is not a 429 or 503, the attempts
+// are used up or the crawl is stopping. It returns an ErrRetryAfterTooLong
+// error when the server requests a longer wait than maxRetryWait.
 func (p *policy) retry(r *colly.Response, stopping bool) (bool, error) {
 	if r.StatusCode != http.StatusTooManyRequests && r.StatusCode != http.StatusServiceUnavailable {
 		return false, nil
@@ -126,7 +126,7 @@ func (p *policy) retry(r *colly.Response, stopping bool) (bool, error) {
 		wait = defaultRetryWait
 	}
 	if wait > p.maxRetryWait {
-		return false, fmt.Errorf("%w: server asks to wait %s, limit %s", ErrRetryAfterTooLong, wait, p.maxRetryWait)
+		return false, fmt.Errorf("%w: Retry-After requests %s, more than the limit of %s", ErrRetryAfterTooLong, wait, p.maxRetryWait)
 	}
 
 	attempt, _ := r.Ctx.GetAny(attemptKey).(int)
@@ -214,8 +214,8 @@ func (p *policy) extract(pg *page) (*extract.Record, error) {
 	return record, nil
 }
 
-// classifyMedia says what a media type holds. Types that servers also use
-// for HTML by mistake are sniffed.
+// classifyMedia returns the kind of document a media type names. Types that
+// servers also use for HTML by mistake give kindSniff.
 func classifyMedia(media string) bodyKind {
 	switch media {
 	case "text/html", "application/xhtml+xml":

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// maxHostDelay caps the per-host delay that 429 and 503 answers raise.
+// maxHostDelay caps the per-host delay that 429 and 503 responses raise.
 const maxHostDelay = time.Minute
 
 // hostLimiter keeps the politeness rules for every host: at most
@@ -97,10 +97,10 @@ func (h *hostState) waitTurn(ctx context.Context) error {
 	}
 }
 
-// backOff obeys a 429 or 503 answer from host: no request starts before
+// backOff obeys a 429 or 503 response from host: no request starts before
 // wait has passed, and the host's delay doubles (to at least one second,
 // at most maxHostDelay). The delay never shrinks again during the crawl, so
-// fast error answers cannot speed the crawler up.
+// fast error responses cannot speed the crawler up.
 func (l *hostLimiter) backOff(host string, wait time.Duration) {
 	h := l.host(host)
 

@@ -136,7 +136,7 @@ func (b *releasingBody) Close() error {
 // the reader's limit stops decompression at the size limit. Any other
 // Content-Encoding is ErrUnsupportedEncoding.
 func decodeBody(resp *http.Response) error {
-	resp.Uncompressed = true // tells colly not to gunzip again
+	resp.Uncompressed = true // so that colly does not gunzip the body again
 
 	coding := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	open, err := decoderFor(coding)
@@ -186,7 +186,7 @@ func codingName(coding string) string {
 func openGzip(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }
 
 // openDeflate reads "deflate" bodies, which servers send both as zlib
-// streams (as the standard says) and as raw deflate data.
+// streams (as RFC 9110 specifies) and as raw deflate data.
 func openDeflate(r io.Reader) (io.Reader, error) {
 	buffered := bufio.NewReader(r)
 	header, err := buffered.Peek(2)

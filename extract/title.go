@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -10,7 +11,7 @@ import (
 // titleSeparators split a <title> into headline and site name. Hyphens
 // and dashes count only with spaces around them, so "X-光" and "6-8月"
 // stay whole; "_" and "丨" are used without spaces on Chinese sites.
-var titleSeparators = []string{" | ", "|", " - ", " – ", " — ", " -- ", "--", "_", "丨", " · ", " :: ", " » ", " « ", "｜", " / "}
+var titleSeparators = []string{" | ", "|", " - ", " – ", " — ", " － ", " -- ", "--", "_", "丨", " · ", " :: ", " » ", " « ", "｜", " / "}
 
 // splitTitle splits a <title> at site-name separators.
 func splitTitle(s string) []string {
@@ -81,7 +82,7 @@ func (p *page) chooseTitle() {
 	// A heading that is a shortened form of the <title>'s headline part
 	// (the <h1> says "星港往事第二季", the <title> says "《星港往事第二季》剧情介绍")
 	// gives way to the fuller form.
-	if best.source == "h" && fromTag != "" && fromTag != title &&
+	if best.source == "h" && fromTag != "" && fromTag != title && !startsWithSeparated(fromTag, title) &&
 		strings.Contains(fromTag, title) && utf8.RuneCountInString(fromTag) <= 2*utf8.RuneCountInString(title)+4 {
 		title = fromTag
 	}
@@ -229,15 +230,57 @@ func (p *page) siteNameHints(segments []string) []string {
 	if len(segments) > 1 {
 		out = append(out, segments[1:]...)
 	}
+	return append(out, p.homeLinkTexts()...)
+}
+
+// homeLinkTexts returns the short texts of links to the site's root: the
+// logo and the first breadcrumb usually name the site.
+func (p *page) homeLinkTexts() []string {
+	var out []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if len(out) >= 5 {
+			return
+		}
+		if n.Type == html.ElementNode && n.Data == "a" {
+			if p.isRootLink(attr(n, "href")) {
+				if t := nodeText(n); t != "" && utf8.RuneCountInString(t) <= 15 {
+					out = append(out, t)
+				}
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(p.doc)
 	return out
 }
+
+// isRootLink reports whether href leads to the home page of the site.
+func (p *page) isRootLink(href string) bool {
+	href = strings.TrimSpace(href)
+	if href == "/" || href == "./" {
+		return true
+	}
+	u, err := url.Parse(href)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Path != "" && u.Path != "/" && u.Path != "/index.html" && u.Path != "/index.htm" {
+		return false
+	}
+	return true
+}
+
 
 // stripSiteName removes a leading or trailing site name joined by a
 // separator. Without a known site name it removes nothing.
 func stripSiteName(s string, siteNames []string) string {
 	parts := splitTitle(s)
 	if len(parts) < 2 {
-		return s
+		return stripJoinedSiteName(s, siteNames)
 	}
 	isSite := func(part string) bool {
 		for _, name := range siteNames {
@@ -293,4 +336,40 @@ func titleFromTag(tag string, segments, siteNames []string) string {
 		}
 	}
 	return best
+}
+
+// stripJoinedSiteName removes a known site name joined by a bare hyphen
+// ("标题-新华网"). Only a name known from elsewhere on the page is cut, so
+// a hyphen inside a headline ("X-光") stays.
+func stripJoinedSiteName(s string, siteNames []string) string {
+	for _, name := range siteNames {
+		if utf8.RuneCountInString(name) < 2 || len(name) >= len(s) {
+			continue
+		}
+		for _, dash := range []string{"-", "－", "—", "–"} {
+			if rest, ok := strings.CutSuffix(s, dash+name); ok && strings.TrimSpace(rest) != "" {
+				return strings.TrimSpace(rest)
+			}
+			if rest, ok := strings.CutPrefix(s, name+dash); ok && strings.TrimSpace(rest) != "" {
+				return strings.TrimSpace(rest)
+			}
+		}
+	}
+	return s
+}
+
+// startsWithSeparated reports whether s is prefix followed by a separator
+// and more text: a headline with a site name glued on.
+func startsWithSeparated(s, prefix string) bool {
+	rest, ok := strings.CutPrefix(s, prefix)
+	if !ok {
+		return false
+	}
+	rest = strings.TrimSpace(rest)
+	for _, sep := range []string{"-", "－", "—", "–", "|", "｜", "_", "丨", ":", "：", "·"} {
+		if strings.HasPrefix(rest, sep) {
+			return true
+		}
+	}
+	return false
 }

@@ -158,6 +158,7 @@ func TestParse(t *testing.T) {
 		{"month 13", "2023-13-02", ref, time.UTC, "", "", None},
 		{"february 30", "2023-02-30", ref, time.UTC, "", "", None},
 		{"not a leap year", "2023年2月29日", ref, time.UTC, "", "", None},
+		{"not a leap year spaced", "2023 年 2 月 29 日", ref, time.UTC, "", "", None},
 		{"hour 25", "2023-11-02 25:11", ref, time.UTC, "", "", None},
 		{"before 1990", "1989-12-31", ref, time.UTC, "", "", None},
 		{"after ref", "2023-11-05", ref, time.UTC, "", "", None},
@@ -333,7 +334,7 @@ func TestFindAll(t *testing.T) {
 					t.Errorf("value %d: Raw = %q, want %q", i, v.Raw, tt.raws[i])
 				}
 				if v.Format() != tt.want[i] {
-					t.Errorf("value %d: %s, want %s", i, v.Format(), tt.want[i])
+					t.Errorf("value %d = %s, want %s", i, v.Format(), tt.want[i])
 				}
 				if !strings.Contains(tt.text, v.Raw) || tt.text[v.Start:v.Start+len(v.Raw)] != v.Raw {
 					t.Errorf("value %d: Raw %q is not the input at Start %d", i, v.Raw, v.Start)

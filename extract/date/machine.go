@@ -25,13 +25,16 @@ var (
 )
 
 // ParseMachine reads an attribute value meant for machines: meta content,
-// <time datetime>, JSON-LD datePublished. It accepts ISO 8601 / RFC 3339
-// (with or without zone, fraction or time; basic form 20231102T161106Z),
-// date-only 20231102 and the 12- and 14-digit forms YYYYMMDDhhmm[ss], RFC
-// 1123, RFC 822, RFC 850, ANSI C, "2023/11/02 16:11", Unix seconds (10
-// digits) and milliseconds (13 digits), and any form Parse reads when it
-// starts the value. Zone-less values take loc (nil means UTC). Values before
-// 1990 or more than a year after the current time are rejected.
+// <time datetime>, JSON-LD datePublished.
+//
+// It accepts ISO 8601 and RFC 3339 with or without zone, fraction or time,
+// including the basic form 20231102T161106Z. It also accepts the all-digit
+// forms YYYYMMDD, YYYYMMDDhhmm and YYYYMMDDhhmmss, Unix seconds (10 digits)
+// and milliseconds (13 digits), RFC 1123, RFC 822, RFC 850, ANSI C, and any
+// form Parse reads when it starts the value ("2023/11/02 16:11").
+//
+// Zone-less values take loc (nil means UTC). Values before 1990 or more
+// than a year after the current time are rejected.
 func ParseMachine(s string, loc *time.Location) (Value, bool) {
 	if loc == nil {
 		loc = time.UTC

@@ -11,8 +11,8 @@ import (
 type normalized struct {
 	s    string
 	orig string
-	// offsets[i] is the byte offset in orig of byte i of s; it has
-	// len(s)+1 entries. It is nil when s == orig.
+	// offsets[i] is the byte offset in orig of byte i of s, with len(s)+1
+	// entries. It is nil when s == orig.
 	offsets []int
 }
 

@@ -165,6 +165,8 @@ var (
 		`|(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2}))`)
 
 	// 8小時前, 5 分钟前, 3天以前, 2か月前, 3시간 전.
+	// NOTE: Chinese also writes "5日前" for "by the 5th" ("请于5日前提交"). It is
+	// read as "5 days ago", the Japanese sense, unless a month comes before it.
 	cjkAgoForm = compileForm(`(?P<count>\d{1,3})\s*(?:` +
 		`(?P<unit>秒钟|秒鐘|秒|分钟|分鐘|分|个小时|個小時|个小時|個小时|小时|小時|時間|个钟头|個鐘頭|钟头|鐘頭` +
 		`|天|日|个星期|個星期|星期|周|週間|週|个月|個月|ヶ月|か月|カ月|ケ月|箇月|年)\s*(?:之|以)?前` +

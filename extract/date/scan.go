@@ -213,6 +213,9 @@ func (sc *scanner) afterDatePart(i int) bool {
 }
 
 // formsAtWord picks the forms worth trying at an English word.
+// NOTE: English dates without a year ("Nov 2 at 4:11 PM"), bare times
+// ("16:11") and month names in other languages ("2. November 2023") are not
+// read.
 func formsAtWord(word string) []*form {
 	var key [3]byte
 	n := copy(key[:], word)
@@ -256,7 +259,7 @@ func (sc *scanner) formsAtCJK(i int) []*form {
 	return nil
 }
 
-// outcome is what trying one form at one position gave.
+// outcome is the result of trying one form at one position.
 type outcome int
 
 const (

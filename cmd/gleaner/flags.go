@@ -1,0 +1,73 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// newFlagSet returns a flag set for command that prints usage to stderr
+// and returns parse errors instead of exiting.
+func newFlagSet(command, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("gleaner "+command, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	return fs
+}
+
+// parseFlags parses args into fs and returns the arguments that are not
+// flags. Flags may come before, between or after the arguments; everything
+// after "--" is an argument.
+//
+// It returns stop = true when the command must end: after --help, which
+// prints the usage to stdout, with a nil error, and after a bad flag, which
+// the flag package has already reported on stderr, with an error.
+func parseFlags(fs *flag.FlagSet, args []string, usage string, stdout io.Writer) (positional []string, stop bool, err error) {
+	var afterDashes []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, afterDashes = args[:i], args[i+1:]
+	}
+
+	for {
+		err = fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return nil, true, nil
+		}
+		if err != nil {
+			return nil, true, withCode(exitFailure, errReported)
+		}
+
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+
+	return append(positional, afterDashes...), false, nil
+}
+
+// usageErrorf reports a mistake in the command line, with a pointer to the
+// command's help.
+func usageErrorf(command, format string, args ...any) error {
+	message := fmt.Sprintf(format, args...)
+	return withCode(exitFailure, fmt.Errorf("%s: %s (see \"gleaner help %s\")", command, message, command))
+}
+
+// loadZone returns the time zone named by an IANA name, or nil for "".
+func loadZone(command, name string) (*time.Location, error) {
+	if name == "" {
+		return nil, nil
+	}
+
+	zone, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, usageErrorf(command, "unknown time zone %q: use an IANA name such as Asia/Shanghai or UTC", name)
+	}
+	return zone, nil
+}

@@ -1,0 +1,149 @@
+// Command gleaner crawls news and news-aggregator sites and extracts their
+// articles: title, publication time, body and recommended items.
+//
+//	gleaner extract [flags] FILE...   extract saved pages, no network
+//	gleaner scrape [flags] URL...     fetch and extract single pages
+//	gleaner crawl --config FILE       run the crawl a configuration describes
+//	gleaner version                   print the version
+//
+// Run "gleaner help COMMAND" for the flags of each command. This package only
+// parses the command line and wires the packages together; the work is done
+// by the config, crawler, crawler/sink and extract packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailure     = 1   // usage or configuration error, or an input that failed
+	exitPartial     = 2   // a crawl ran to its end but some pages failed
+	exitInterrupted = 130 // stopped by SIGINT or SIGTERM, as shells report a SIGINT
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+
+	code := exitCode(err)
+	if err != nil && !errors.Is(err, errReported) {
+		fmt.Fprintf(os.Stderr, "gleaner: %v\n", err)
+	}
+	os.Exit(code)
+}
+
+// errReported marks an error whose message run has already written to
+// standard error.
+var errReported = errors.New("reported")
+
+// exitError gives an error its exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err so that main exits with code.
+func withCode(code int, err error) error {
+	return &exitError{code: code, err: err}
+}
+
+// exitCode returns the process exit code for the error run returned.
+func exitCode(err error) int {
+	var coded *exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &coded):
+		return coded.code
+	case errors.Is(err, context.Canceled):
+		return exitInterrupted
+	default:
+		return exitFailure
+	}
+}
+
+// run runs the command line args (without the program name) and returns
+// what main needs for its exit code. Records go to stdout; messages, logs
+// and summaries go to stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage)
+		return withCode(exitFailure, errReported)
+	}
+
+	command, rest := args[0], args[1:]
+	switch command {
+	case "extract":
+		return runExtract(ctx, rest, stdout, stderr)
+	case "scrape":
+		return runScrape(ctx, rest, stdout, stderr)
+	case "crawl":
+		return runCrawl(ctx, rest, stdout, stderr)
+	case "version", "--version":
+		return runVersion(stdout)
+	case "help", "-h", "-help", "--help":
+		return runHelp(rest, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "gleaner: unknown command %q\n\n%s", command, mainUsage)
+		return withCode(exitFailure, errReported)
+	}
+}
+
+// runHelp prints the usage of the program or of one command.
+func runHelp(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, mainUsage)
+		return nil
+	}
+
+	switch args[0] {
+	case "extract":
+		fmt.Fprint(stdout, extractUsage)
+	case "scrape":
+		fmt.Fprint(stdout, scrapeUsage)
+	case "crawl":
+		fmt.Fprint(stdout, crawlUsage)
+	case "version":
+		fmt.Fprint(stdout, "Usage: gleaner version\n\nPrints the version of gleaner and of the Go toolchain that built it.\n")
+	default:
+		fmt.Fprintf(stderr, "gleaner: no help for unknown command %q\n\n%s", args[0], mainUsage)
+		return withCode(exitFailure, errReported)
+	}
+	return nil
+}
+
+const mainUsage = `gleaner crawls news and news-aggregator sites and extracts their articles:
+title, publication time, body, images and recommended items, as one JSON
+record per page.
+
+Usage:
+  gleaner extract [--url URL] [--fetched-at TIME] [--time-zone ZONE] FILE...
+      Extract saved HTML files, without network. One JSON line per file.
+  gleaner scrape [flags] URL...
+      Fetch each web page once, without following links, and extract it.
+  gleaner crawl --config FILE [--log-format console|json] [--log-level LEVEL]
+      Run the crawl a YAML configuration describes, into its sinks.
+  gleaner version
+      Print the version.
+
+Run "gleaner help COMMAND" or "gleaner COMMAND --help" for a command's flags.
+
+Exit status: 0 on success; 1 for a usage or configuration error, or when an
+input of extract or scrape failed; 2 when a crawl ran to its end but some
+pages failed; 130 when stopped by Ctrl-C (SIGINT) or SIGTERM.
+
+Example, an offline crawl of the saved demo site into examples/out/:
+  gleaner crawl --config examples/demo.yaml
+`

@@ -1,0 +1,210 @@
+// Package crawler runs the crawl a configuration describes. Colly
+// collectors visit the seeds and follow links within the allowed domains,
+// or within the seeds' folders for file seeds. Each article page goes to
+// the extractor once, and the records go to a sink in batches. It also offers
+// Fetcher, which fetches and extracts single pages with the same HTTP
+// settings.
+//
+// What the crawler owns: the politeness rules (robots.txt, per-host
+// parallelism and delay, Retry-After), the request timeout and body limit,
+// decoding compressed bodies, link discovery (HTML links with <base href>,
+// sitemaps and feeds), the decision which pages are articles, de-duplication
+// by final URL, canonical URL and body hash, and the error counts of the
+// summary.
+//
+// What it leaves to others: parsing the configuration (package config),
+// turning a page into a record (package extract) and storing records
+// (package crawler/sink).
+//
+// Local pages are read through file URLs. A file page may only lead to
+// other files inside the folder of a file seed, and web pages never lead to
+// files, so a crawl cannot read files elsewhere on the disk.
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/gleanerhq/gleaner/config"
+	"github.com/gleanerhq/gleaner/crawler/sink"
+)
+
+// Defaults of Options.
+const (
+	DefaultBatchSize     = 50
+	DefaultFlushInterval = 2 * time.Second
+	DefaultMaxRetryWait  = 10 * time.Minute
+	DefaultMaxAttempts   = 3
+)
+
+// Options tune a Crawler or a Fetcher beyond the configuration. The zero
+// value is ready to use.
+type Options struct {
+	// Logger receives the crawl's logs; nil means no logging.
+	Logger *zap.Logger
+
+	// BatchSize is the number of records per sink write; 0 means
+	// DefaultBatchSize.
+	BatchSize int
+
+	// FlushInterval is the longest a record waits in a partial batch
+	// before it is written; 0 means DefaultFlushInterval.
+	FlushInterval time.Duration
+
+	// MaxRetryWait is the longest Retry-After wait obeyed after a 429 or
+	// 503 response. A longer one fails the URL. 0 means DefaultMaxRetryWait.
+	MaxRetryWait time.Duration
+
+	// MaxAttempts is the number of tries, the first included, of a URL
+	// whose responses are 429 or 503. 0 means DefaultMaxAttempts.
+	MaxAttempts int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.FlushInterval <= 0 {
+		o.FlushInterval = DefaultFlushInterval
+	}
+	if o.MaxRetryWait <= 0 {
+		o.MaxRetryWait = DefaultMaxRetryWait
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	return o
+}
+
+// Summary counts what a crawl did.
+type Summary struct {
+	// Fetched counts the responses received, whatever their status.
+	Fetched int
+
+	// Articles counts the records the sink stored.
+	Articles int
+
+	// Listings counts the listing pages, sitemaps and feeds that were read
+	// for their links only.
+	Listings int
+
+	// Other counts the HTML pages that gave neither a record nor a listing:
+	// pages whose URL matches no article pattern, and pages the extractor
+	// took for articles but found no body in.
+	Other int
+
+	// Duplicates counts the articles not written again because a record
+	// with the same final, requested or canonical URL, or the same body,
+	// was already written.
+	Duplicates int
+
+	// Blocked counts the URLs not fetched because robots.txt disallows them.
+	Blocked int
+
+	// Errors counts the failed URLs by kind, such as "http_404",
+	// "timeout", "not_html", "body_too_large" or "extract", and records
+	// lost in a failed sink write as "sink".
+	Errors map[string]int
+
+	// Canceled counts the requests that an interrupt canceled before they
+	// finished. They are not failures of the site and not in Errors.
+	Canceled int
+
+	// Duration is the wall time of the crawl.
+	Duration time.Duration
+
+	// Interrupted is true when the crawl stopped because its context was
+	// canceled.
+	Interrupted bool
+}
+
+// Failed returns the number of failed URLs and lost records.
+func (s Summary) Failed() int {
+	total := 0
+	for _, n := range s.Errors {
+		total += n
+	}
+	return total
+}
+
+// ErrorKinds returns the kinds of Errors in sorted order.
+func (s Summary) ErrorKinds() []string {
+	return slices.Sorted(maps.Keys(s.Errors))
+}
+
+// Crawler runs one crawl. Build it with New and call Run once.
+type Crawler struct {
+	cfg   *config.Config
+	sink  sink.Sink
+	opts  Options
+	files *fileTransport
+	seeds []*url.URL
+	ran   atomic.Bool
+}
+
+// New checks cfg and returns a Crawler that writes its records to s. s must
+// not be open yet: Run opens it and closes it before returning.
+func New(cfg *config.Config, s sink.Sink, opts Options) (*Crawler, error) {
+	if cfg == nil {
+		return nil, errors.New("new crawler: nil configuration")
+	}
+	if s == nil {
+		return nil, errors.New("new crawler: nil sink")
+	}
+	if len(cfg.Seeds) == 0 {
+		return nil, errors.New("new crawler: the configuration has no seeds")
+	}
+
+	seeds := make([]*url.URL, 0, len(cfg.Seeds))
+	for _, raw := range cfg.Seeds {
+		u, ok := parseLink(raw)
+		if !ok {
+			return nil, fmt.Errorf("new crawler: invalid seed %q: use an http, https or file URL", raw)
+		}
+		seeds = append(seeds, u)
+	}
+
+	files, err := newFileTransport(cfg.Seeds)
+	if err != nil {
+		return nil, fmt.Errorf("new crawler: %w", err)
+	}
+
+	return &Crawler{cfg: cfg, sink: s, opts: opts.withDefaults(), files: files, seeds: seeds}, nil
+}
+
+// Run crawls until no URL is left or ctx is canceled, and returns what it
+// did. It opens the sink first and closes it last, after every record
+// extracted so far has been written, also when ctx is canceled.
+//
+// On cancellation Run queues no new request, cancels the requests in
+// flight, writes the records it holds, closes the sink and returns the
+// summary with Interrupted set and an error wrapping ctx.Err(). A failed
+// sink write stops the crawl the same way and is returned. Failures of
+// single pages are not errors of Run: they are counted in Summary.Errors.
+//
+// Run may be called only once.
+func (c *Crawler) Run(ctx context.Context) (Summary, error) {
+	if !c.ran.CompareAndSwap(false, true) {
+		return Summary{}, errors.New("crawl: Run was already called")
+	}
+
+	if err := c.sink.Open(ctx); err != nil {
+		return Summary{}, fmt.Errorf("open sink: %w", err)
+	}
+
+	r := newRun(ctx, c)
+	r.start()
+	r.wait()
+	return r.finish(ctx)
+}
