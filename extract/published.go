@@ -88,7 +88,6 @@ func (p *page) choosePublished() {
 	}
 }
 
-
 func sameDay(a, b date.Value) bool {
 	ay, am, ad := a.Time.Date()
 	by, bm, bd := b.Time.In(a.Time.Location()).Date()
@@ -143,7 +142,7 @@ func (p *page) timeElement() (date.Value, bool) {
 			dt := attr(n, "datetime")
 			if dt != "" && !p.inBlock(n) {
 				if v, ok := date.ParseMachine(dt, p.zone()); ok && p.acceptable(v) {
-					if modifiedLabel.MatchString(classID(n)+" "+attr(n, "itemprop")) {
+					if modifiedLabel.MatchString(classID(n) + " " + attr(n, "itemprop")) {
 						return true
 					}
 					found = v

@@ -274,7 +274,6 @@ func (p *page) isRootLink(href string) bool {
 	return true
 }
 
-
 // stripSiteName removes a leading or trailing site name joined by a
 // separator. Without a known site name it removes nothing.
 func stripSiteName(s string, siteNames []string) string {
