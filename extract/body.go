@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -92,11 +90,6 @@ func (p *page) scoreAndRender(root *html.Node, lenient bool) (string, []*html.No
 		top = root
 	}
 	nodes := p.withSiblings(top, scores)
-	if os.Getenv("DEBUG_BODY") != "" {
-		for _, n := range nodes {
-			fmt.Fprintf(os.Stderr, "chosen %s.%s score %.1f\n", n.Data, attr(n, "class"), scores[n])
-		}
-	}
 
 	r := &renderer{p: p, lenient: lenient}
 	for _, n := range nodes {

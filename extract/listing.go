@@ -1,8 +1,6 @@
 package extract
 
 import (
-	"fmt"
-	"os"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -33,9 +31,6 @@ func (p *page) isListing() bool {
 		}
 	}
 
-	if os.Getenv("DEBUG_BODY") != "" {
-		fmt.Fprintf(os.Stderr, "listing? cards %d weight %d prose %d links %d claim %v\n", cardCount, cardWeight, prose, links, articleClaim)
-	}
 	// A page that calls itself an article is one unless it has almost no
 	// prose: paywalled stories are short and still articles.
 	if articleClaim && prose >= 100 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 )
 
@@ -34,75 +35,63 @@ func (m metaSet) first(keys ...string) string {
 // readMeta collects <title>, <meta>, <link rel=canonical>, <base href>,
 // <html lang>, itemprop values and JSON-LD objects.
 func (p *page) readMeta() {
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			p.readElementMeta(n)
+	doc := goquery.NewDocumentFromNode(p.doc)
+
+	if html := doc.Find("html").First(); html.Length() > 0 {
+		p.htmlLang = strings.TrimSpace(html.AttrOr("lang", html.AttrOr("xml:lang", "")))
+	}
+	doc.Find("title").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if s.ParentsFiltered("svg").Length() > 0 {
+			return true
 		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+		p.metaTitle = nodeTextRaw(s.Get(0))
+		return false
+	})
+	if href, ok := doc.Find("base[href]").First().Attr("href"); ok && p.base != nil {
+		if u, err := p.base.Parse(strings.TrimSpace(href)); err == nil {
+			p.base = u
 		}
 	}
-	walk(p.doc)
 
+	doc.Find("meta").Each(func(_ int, s *goquery.Selection) {
+		content := s.AttrOr("content", "")
+		if content == "" {
+			// Some sites write value= where content= belongs.
+			content = s.AttrOr("value", "")
+		}
+		for _, key := range []string{"name", "property", "itemprop", "http-equiv"} {
+			for _, one := range strings.Fields(s.AttrOr(key, "")) {
+				p.meta.add(one, content)
+			}
+		}
+	})
+
+	// Microdata outside <meta>: <time itemprop="datePublished">.
+	doc.Find("[itemprop]").Not("meta").Each(func(_ int, s *goquery.Selection) {
+		val := s.AttrOr("content", s.AttrOr("datetime", ""))
+		if val != "" {
+			p.meta.add("itemprop:"+s.AttrOr("itemprop", ""), val)
+		}
+	})
+
+	doc.Find("link[rel][href]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		if strings.Contains(" "+strings.ToLower(s.AttrOr("rel", ""))+" ", " canonical ") {
+			p.canonical = p.resolve(s.AttrOr("href", ""))
+			return false
+		}
+		return true
+	})
 	if p.canonical == "" {
 		if og := p.meta.first("og:url"); og != "" {
 			p.canonical = p.resolve(og)
 		}
 	}
-}
 
-func (p *page) readElementMeta(n *html.Node) {
-	switch n.Data {
-	case "html":
-		if p.htmlLang == "" {
-			p.htmlLang = strings.TrimSpace(attr(n, "lang"))
-			if p.htmlLang == "" {
-				p.htmlLang = strings.TrimSpace(attr(n, "xml:lang"))
-			}
+	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(strings.ToLower(s.AttrOr("type", "")), "ld+json") {
+			p.readJSONLD(s.Text())
 		}
-	case "title":
-		if p.metaTitle == "" && !insideTag(n, "svg") {
-			p.metaTitle = nodeTextRaw(n)
-		}
-	case "base":
-		if href := attr(n, "href"); href != "" && p.base != nil {
-			if b := p.resolve(href); b != "" {
-				if u, err := p.base.Parse(b); err == nil {
-					p.base = u
-				}
-			}
-		}
-	case "meta":
-		content := attr(n, "content")
-		for _, key := range []string{"name", "property", "itemprop", "http-equiv"} {
-			if k := attr(n, key); k != "" {
-				for _, one := range strings.Fields(k) {
-					p.meta.add(one, content)
-				}
-			}
-		}
-	case "link":
-		rel := strings.ToLower(attr(n, "rel"))
-		if p.canonical == "" && strings.Contains(" "+rel+" ", " canonical ") {
-			p.canonical = p.resolve(attr(n, "href"))
-		}
-	case "script":
-		if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
-			p.readJSONLD(n.FirstChild.Data)
-		}
-	default:
-		// Microdata outside <meta>: <time itemprop="datePublished">.
-		if prop := attr(n, "itemprop"); prop != "" {
-			val := attr(n, "content")
-			if val == "" {
-				val = attr(n, "datetime")
-			}
-			if val != "" {
-				p.meta.add("itemprop:"+prop, val)
-			}
-		}
-	}
+	})
 }
 
 // nodeTextRaw returns the text of n without treating it as rendered HTML.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 
@@ -50,41 +51,107 @@ var urlDate = regexp.MustCompile(`/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1
 // the byline near the headline, the URL and finally the page text.
 // Candidates later than the fetch time are rejected.
 func (p *page) choosePublished() {
-	loc := p.zone()
-
+	p.inferPageZone()
 	machine := p.machineDate(publishedMetaKeys, "datePublished")
-	if !p.listing {
-		published, modified := p.bylineDates()
-		switch {
-		case machine.value.IsZero():
-			p.published = published
-		case machine.value.Precision == date.Day && !published.value.IsZero() &&
-			sameDay(machine.value, published.value) && published.value.Precision > date.Day:
-			p.published = published
-		default:
-			p.published = machine
-		}
-		p.modified = p.machineDate(modifiedMetaKeys, "dateModified")
-		if p.modified.value.IsZero() {
-			p.modified = modified
-		}
-	} else {
+	p.modified = p.machineDate(modifiedMetaKeys, "dateModified")
+	if p.listing {
+		// A listing's dates belong to its cards; only metadata speaks for
+		// the page itself.
 		p.published = machine
-		p.modified = p.machineDate(modifiedMetaKeys, "dateModified")
+		return
 	}
 
-	if p.published.value.IsZero() && !p.listing {
-		if v, ok := p.dateFromURL(loc); ok {
+	byline, bylineModified := p.bylineDates()
+	switch {
+	case machine.value.IsZero():
+		p.published = byline
+	case byline.value.IsZero():
+		p.published = machine
+	case machine.value.Precision == date.Day && sameDay(machine.value, byline.value) && byline.value.Precision > date.Day:
+		// The metadata says only the day; the byline adds the time.
+		p.published = byline
+	default:
+		p.published = dateChoice{value: localized(machine.value, byline.value), source: machine.source}
+	}
+	if p.modified.value.IsZero() {
+		p.modified = bylineModified
+	}
+
+	if p.published.value.IsZero() {
+		if v, ok := p.dateFromURL(p.zone()); ok {
 			p.published = dateChoice{value: v, source: "url"}
 		}
 	}
-	if p.published.value.IsZero() && !p.listing {
-		p.published = p.firstTextDate()
+	if p.published.value.IsZero() {
+		p.published = p.bestTextDate()
 	}
 
 	// An update before the publication is a misread.
 	if !p.modified.value.IsZero() && !p.published.value.IsZero() && p.modified.value.Time.Before(p.published.value.Time) {
 		p.modified = dateChoice{}
+	}
+}
+
+// localized shows a UTC metadata time in the page's own offset when the
+// byline prints the same moment as local wall-clock time: metadata
+// "2022-05-04T00:44Z" with a byline "03/05/2022 21h44" is 21:44 at -03:00.
+func localized(machine, byline date.Value) date.Value {
+	if !machine.ZoneGiven || byline.ZoneGiven || byline.Precision < date.Minute {
+		return machine
+	}
+	if _, off := machine.Time.Zone(); off != 0 {
+		return machine
+	}
+	m := machine.Time.UTC()
+	wall := time.Date(byline.Time.Year(), byline.Time.Month(), byline.Time.Day(), byline.Time.Hour(), byline.Time.Minute(), 0, 0, time.UTC)
+	diff := wall.Sub(m.Truncate(time.Minute))
+	if diff == 0 || diff%(15*time.Minute) != 0 || diff < -12*time.Hour || diff > 14*time.Hour {
+		return machine
+	}
+	out := machine
+	out.Time = machine.Time.In(time.FixedZone("", int(diff.Seconds())))
+	return out
+}
+
+// inferPageZone takes the zone for times written without one from the
+// page itself: when its machine-readable times carry a non-zero offset,
+// that offset is the site's. A zone configured for the site wins.
+func (p *page) inferPageZone() {
+	if p.opts.Location != nil {
+		return
+	}
+	counts := map[int]int{}
+	check := func(s string) {
+		v, ok := date.ParseMachine(s, time.UTC)
+		if !ok || !v.ZoneGiven {
+			return
+		}
+		if _, off := v.Time.Zone(); off != 0 {
+			counts[off]++
+		}
+	}
+	for _, keys := range [][]string{publishedMetaKeys, modifiedMetaKeys} {
+		for _, k := range keys {
+			for _, s := range p.meta[k] {
+				check(s)
+			}
+		}
+	}
+	for _, o := range p.ld {
+		for _, k := range []string{"datePublished", "dateModified", "dateCreated", "uploadDate"} {
+			if s := ldString(o, k); s != "" {
+				check(s)
+			}
+		}
+	}
+	best, bestN := 0, 0
+	for off, n := range counts {
+		if n > bestN || (n == bestN && off < best) {
+			best, bestN = off, n
+		}
+	}
+	if bestN > 0 {
+		p.loc = time.FixedZone("", best)
 	}
 }
 
@@ -108,28 +175,42 @@ func (p *page) acceptable(v date.Value) bool {
 }
 
 // machineDate reads a time from JSON-LD, meta tags and <time datetime>.
+// A day-only value gives way to a later candidate of the same day that
+// states the time.
 func (p *page) machineDate(keys []string, ldKey string) dateChoice {
 	loc := p.zone()
+	var cands []dateChoice
 	for _, o := range p.ldArticles() {
 		if s := ldString(o, ldKey); s != "" {
 			if v, ok := date.ParseMachine(s, loc); ok && p.acceptable(v) {
-				return dateChoice{value: v, source: "json-ld"}
+				cands = append(cands, dateChoice{value: v, source: "json-ld"})
 			}
 		}
 	}
 	for _, key := range keys {
 		for _, s := range p.meta[key] {
 			if v, ok := date.ParseMachine(s, loc); ok && p.acceptable(v) {
-				return dateChoice{value: v, source: "meta:" + key}
+				cands = append(cands, dateChoice{value: v, source: "meta:" + key})
 			}
 		}
 	}
 	if ldKey == "datePublished" {
 		if v, ok := p.timeElement(); ok {
-			return dateChoice{value: v, source: "time-element"}
+			cands = append(cands, dateChoice{value: v, source: "time-element"})
 		}
 	}
-	return dateChoice{}
+	if len(cands) == 0 {
+		return dateChoice{}
+	}
+	best := cands[0]
+	if best.value.Precision == date.Day {
+		for _, c := range cands[1:] {
+			if c.value.Precision > date.Day && sameDay(best.value, c.value) {
+				return c
+			}
+		}
+	}
+	return best
 }
 
 // timeElement reads the first <time datetime> that belongs to the article:
@@ -172,13 +253,17 @@ func (p *page) inBlock(n *html.Node) bool {
 }
 
 // bylineDates reads the dates written near the headline: the text right
-// after (and just before) the title element, where bylines sit.
+// after (and just before) the title element, where bylines sit. A date
+// labelled as an update goes to modified. A relative day word ("today",
+// "昨天") counts only when it is the whole of a short text, because the
+// same words fill widgets and menus.
 func (p *page) bylineDates() (published, modified dateChoice) {
-	texts := p.textsNearTitle()
-	for _, t := range texts {
-		values := date.FindAll(t, p.ref, p.zone())
-		for _, v := range values {
+	for _, t := range p.textsNearTitle() {
+		for _, v := range date.FindAll(t, p.ref, p.zone()) {
 			if !p.acceptable(v) {
+				continue
+			}
+			if v.Relative && v.Precision == date.Day && utf8.RuneCountInString(t) > utf8.RuneCountInString(v.Raw)+8 {
 				continue
 			}
 			label := labelBefore(t, v.Raw)
@@ -312,35 +397,53 @@ func (p *page) dateFromURL(loc *time.Location) (date.Value, bool) {
 	return date.Value{}, false
 }
 
-// firstTextDate returns the first full date (with a year, or relative)
-// in the page text outside link blocks.
-func (p *page) firstTextDate() dateChoice {
-	var found dateChoice
-	var walk func(n *html.Node) bool
-	walk = func(n *html.Node) bool {
+// bestTextDate scans the page text outside link blocks for dates with a
+// year and picks the best: a publication label before it, a time of day,
+// and an early position all count. Relative times are left out here:
+// away from the byline they are widget and comment times.
+func (p *page) bestTextDate() dateChoice {
+	var best dateChoice
+	bestScore := -1e9
+	index := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if index > 400 {
+			return
+		}
 		if n.Type == html.ElementNode && (p.isBlockContainer(n) || n.Data == "footer") {
-			return true
+			return
 		}
 		if n.Type == html.TextNode {
 			t := cleanText(n.Data)
 			if t != "" {
 				for _, v := range date.FindAll(t, p.ref, p.zone()) {
-					if p.acceptable(v) && (v.Relative || hasYear(v.Raw)) {
-						found = dateChoice{value: v, source: "text"}
-						return false
+					if !p.acceptable(v) || v.Relative || v.YearFromRef {
+						continue
+					}
+					index++
+					score := -float64(index) / 10
+					if v.Precision > date.Day {
+						score += 2
+					}
+					label := labelBefore(t, v.Raw)
+					switch {
+					case label != "" && modifiedLabel.MatchString(label):
+						score -= 3
+					case label != "" && publishedLabel.MatchString(label):
+						score += 3
+					}
+					if score > bestScore {
+						best, bestScore = dateChoice{value: v, source: "text"}, score
 					}
 				}
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if !walk(c) {
-				return false
-			}
+			walk(c)
 		}
-		return true
 	}
 	walk(p.doc)
-	return found
+	return best
 }
 
 var yearPattern = regexp.MustCompile(`(19|20)\d{2}|[１２][０-９]{3}`)
