@@ -87,12 +87,12 @@ func (p *page) authorFromClass() {
 // <title> suffix, or a logo heading that links home.
 func (p *page) chooseSiteName() {
 	if v := p.meta.first("og:site_name", "application-name"); v != "" {
-		p.siteName = v
+		p.siteName, p.why["site_name"] = v, "meta"
 		return
 	}
 	for _, o := range p.ldArticles() {
 		if pub := ldNames(o["publisher"]); len(pub) > 0 {
-			p.siteName = pub[0]
+			p.siteName, p.why["site_name"] = pub[0], "json-ld publisher"
 			return
 		}
 	}
@@ -100,7 +100,7 @@ func (p *page) chooseSiteName() {
 	if len(segments) > 1 {
 		last := segments[len(segments)-1]
 		if last != p.title && utf8.RuneCountInString(last) <= 30 {
-			p.siteName = last
+			p.siteName, p.why["site_name"] = last, "title-tag suffix"
 			return
 		}
 	}
@@ -109,7 +109,7 @@ func (p *page) chooseSiteName() {
 	walk = func(n *html.Node) bool {
 		if n.Type == html.ElementNode && (headingLevel(n) > 0 || strings.Contains(classID(n), "logo") || strings.Contains(classID(n), "site-name")) && linksHome(n) {
 			if t := nodeText(n); t != "" && utf8.RuneCountInString(t) <= 30 && t != p.title {
-				p.siteName = t
+				p.siteName, p.why["site_name"] = t, "home link"
 				return false
 			}
 		}

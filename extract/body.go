@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -51,8 +52,10 @@ func (p *page) extractBody() {
 
 	// JSON-LD articleBody is a cross-check: when the page's own markup
 	// yields much less than it, the markup hid the text.
+	p.why["body"] = describeNodes(nodes)
 	if ldBody := p.ldArticleBody(); ldBody != "" && textWeight(ldBody) > 2*textWeight(body)+100 {
 		body, nodes = ldBody, nil
+		p.why["body"] = "json-ld articleBody"
 	}
 
 	p.body = body
@@ -615,4 +618,24 @@ func containsImage(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// describeNodes names the chosen body containers for Record.Explain:
+// "div.article-body", "p (+3 siblings)".
+func describeNodes(nodes []*html.Node) string {
+	if len(nodes) == 0 {
+		return ""
+	}
+	first := nodes[0]
+	desc := first.Data
+	if c := strings.Fields(attr(first, "class")); len(c) > 0 {
+		desc += "." + c[0]
+	}
+	if id := attr(first, "id"); id != "" {
+		desc += "#" + id
+	}
+	if len(nodes) > 1 {
+		desc += fmt.Sprintf(" (+%d siblings)", len(nodes)-1)
+	}
+	return desc
 }

@@ -47,6 +47,8 @@ type Options struct {
 	// Location is the site's time zone for times written without one. When
 	// nil, a Chinese-language page is read as UTC+08:00 and any other as UTC.
 	Location *time.Location
+	// Explain asks for Record.Explain: which method gave each field.
+	Explain bool
 }
 
 // Errors that Extract returns; they are wrapped with context.
@@ -141,10 +143,11 @@ type page struct {
 	blocks      []*linkBlock
 	recommended []Entry
 	items       []Entry
+	why         map[string]string // field name to the method that gave it
 }
 
 func newPage(doc *html.Node, opts Options) *page {
-	p := &page{doc: doc, opts: opts, ref: opts.FetchedAt, meta: metaSet{}}
+	p := &page{doc: doc, opts: opts, ref: opts.FetchedAt, meta: metaSet{}, why: map[string]string{}}
 	if u, err := url.Parse(strings.TrimSpace(opts.URL)); err == nil && u.Scheme != "" {
 		p.base = u
 	}
@@ -214,6 +217,16 @@ func (p *page) record(listing bool) *Record {
 	}
 	if r.Body != "" {
 		r.ContentHash = contentHash(r.Body)
+	}
+	if p.opts.Explain {
+		p.why["published"] = p.published.source
+		p.why["modified"] = p.modified.source
+		r.Explain = map[string]string{}
+		for k, v := range p.why {
+			if v != "" {
+				r.Explain[k] = v
+			}
+		}
 	}
 	return r
 }

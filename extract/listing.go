@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -33,6 +34,7 @@ func (p *page) isListing() bool {
 
 	// A page that calls itself an article is one unless it has almost no
 	// prose: paywalled stories are short and still articles.
+	p.why["page_type"] = fmt.Sprintf("cards %d (weight %d), prose weight %d, links %d, article metadata %v", cardCount, cardWeight, prose, links, articleClaim)
 	if articleClaim && prose >= 100 {
 		return false
 	}

@@ -261,13 +261,13 @@ func (p *page) detectLang() {
 
 	switch {
 	case declared != "" && (script == "" || strings.HasPrefix(declared, script)):
-		p.lang = declared
+		p.lang, p.why["lang"] = declared, "declared"
 	case script == "zh":
-		p.lang = chineseVariant(sample)
+		p.lang, p.why["lang"] = chineseVariant(sample), "script"
 	case script != "":
-		p.lang = script
+		p.lang, p.why["lang"] = script, "script"
 	default:
-		p.lang = declared
+		p.lang, p.why["lang"] = declared, "declared"
 	}
 
 	switch {

@@ -42,6 +42,9 @@ var removableTags = map[string]bool{
 	"canvas": true, "iframe": true, "object": true, "embed": true, "select": true,
 	"textarea": true, "button": true, "input": true, "math": true, "audio": true,
 	"video": true, "map": true, "link": true, "meta": true, "dialog": true,
+	// Ruby annotations: the reading aids printed above Japanese and Chinese
+	// text ("子" with "こ") are not part of the text itself.
+	"rt": true, "rp": true,
 }
 
 // isHidden reports whether n is hidden by the hidden attribute, aria-hidden

@@ -39,6 +39,11 @@ type Record struct {
 	Recommended []Entry `json:"recommended,omitempty"`
 	Items       []Entry `json:"items,omitempty"`
 	ContentHash string  `json:"content_hash,omitempty"`
+
+	// Explain maps field names to the method that gave each value, such
+	// as "json-ld", "meta:og:title", "h1" or "byline". It is filled only
+	// when Options.Explain is set.
+	Explain map[string]string `json:"explain,omitempty"`
 }
 
 // Image is one image of the article with its caption or credit line.

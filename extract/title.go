@@ -3,9 +3,13 @@ package extract
 import (
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/gleanerhq/gleaner/extract/date"
 )
 
 // titleSeparators split a <title> into headline and site name. Hyphens
@@ -39,79 +43,102 @@ type titleCandidate struct {
 }
 
 // chooseTitle picks the headline. Candidates come from JSON-LD, og:title,
-// twitter:title, <h1>/<h2> elements and the <title>; they score by their
-// source and by agreement with the others, so a site name in the <h1> or
-// a <title> that is only the site name loses to the real headline.
+// twitter:title, <h1>/<h2> elements and the <title>. Each scores by its
+// source and by how many others agree with it, so a site name in the <h1>
+// or a <title> that is only the site name loses to the real headline.
+// Agreement between the meta tags and the <title> counts little, because
+// one CMS field usually fills them all.
 func (p *page) chooseTitle() {
 	var cands []titleCandidate
 	for _, o := range p.ldArticles() {
 		if h := ldString(o, "headline"); h != "" {
-			cands = append(cands, titleCandidate{text: h, source: "json-ld", prior: 3})
+			cands = append(cands, titleCandidate{text: h, source: "json-ld", prior: 2.5})
 			break
 		}
 	}
 	for _, key := range []string{"og:title", "twitter:title", "itemprop:headline", "headline", "title"} {
 		if v := p.meta.first(key); v != "" {
-			cands = append(cands, titleCandidate{text: v, source: key, prior: 2})
+			prior := 2.0
+			if key != "og:title" {
+				prior = 1.5
+			}
+			cands = append(cands, titleCandidate{text: v, source: "meta:" + key, prior: prior})
 		}
 	}
-	headings := p.headingCandidates()
-	cands = append(cands, headings...)
+	cands = append(cands, p.headingCandidates()...)
 
 	segments := splitTitle(p.metaTitle)
-	siteNames := p.siteNameHints(segments)
+	siteNames := p.siteNameHints(segments, cands)
+	fromTag := titleFromTag(p.metaTitle, segments, siteNames)
+	if fromTag != "" {
+		cands = append(cands, titleCandidate{text: fromTag, source: "title-tag", prior: 1.5})
+	}
 
 	best, bestScore := titleCandidate{}, -1e9
 	for _, c := range cands {
-		s := p.scoreTitle(c, cands, segments, siteNames)
+		s := p.scoreTitle(c, cands, siteNames)
 		if s > bestScore {
 			best, bestScore = c, s
 		}
 	}
 
 	title := best.text
-	if best.source != "h" {
+	if !isHeadingSource(best.source) {
 		title = stripSiteName(title, siteNames)
 	}
 
-	// The <title> decides when nothing else is trustworthy.
-	fromTag := titleFromTag(p.metaTitle, segments, siteNames)
-	if bestScore < 1.5 && fromTag != "" {
-		title, best.node = fromTag, nil
-	}
 	// A heading that is a shortened form of the <title>'s headline part
 	// (the <h1> says "星港往事第二季", the <title> says "《星港往事第二季》剧情介绍")
 	// gives way to the fuller form.
-	if best.source == "h" && fromTag != "" && fromTag != title && !startsWithSeparated(fromTag, title) &&
-		strings.Contains(fromTag, title) && utf8.RuneCountInString(fromTag) <= 2*utf8.RuneCountInString(title)+4 {
-		title = fromTag
+	if isHeadingSource(best.source) && fromTag != "" && fromTag != title && !startsWithSeparated(fromTag, title) &&
+		strings.Contains(fromTag, title) && utf8.RuneCountInString(fromTag) <= utf8.RuneCountInString(title)+8 {
+		title, best.source = fromTag, "title-tag"
 	}
 
 	p.title = title
 	p.titleNode = best.node
+	p.why["title"] = best.source
+}
+
+// titleFamily groups candidate sources that one CMS field usually fills.
+func titleFamily(source string) string {
+	switch {
+	case source == "json-ld":
+		return "json-ld"
+	case isHeadingSource(source):
+		return "heading"
+	}
+	return "meta"
 }
 
 // headingCandidates returns <h1> texts, and <h2>/<h3> texts that look like
-// headlines (class names with "title" or "headline").
+// headlines (class names with "title" or "headline"). The first <h1> of the
+// page content, outside the page header and navigation, is the headline a
+// reader sees, so it starts with the highest prior.
 func (p *page) headingCandidates() []titleCandidate {
 	var out []titleCandidate
+	firstH1 := true
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			level := headingLevel(n)
 			if level == 1 || ((level == 2 || level == 3) && hasTitleClass(n)) {
-				if t := nodeText(n); t != "" && utf8.RuneCountInString(t) < 300 {
-					prior := 2.0
-					if level > 1 {
-						prior = 1.2
+				if t := headingTitle(n); t != "" && utf8.RuneCountInString(t) < 300 {
+					c := titleCandidate{text: t, source: "h2", node: n, prior: 1.2}
+					if level == 1 {
+						c.source, c.prior = "h1", 2
+						if firstH1 && !inChrome(n) && titleLength(t) >= 10 {
+							c.prior = 3.2
+							firstH1 = false
+						}
 					}
-					out = append(out, titleCandidate{text: t, source: "h", node: n, prior: prior})
+					out = append(out, c)
 				}
 				return
 			}
-			if n.Data != "h1" && hasTitleClass(n) && !blockHasBlocks(n) {
-				if t := nodeText(n); t != "" && utf8.RuneCountInString(t) < 200 {
-					out = append(out, titleCandidate{text: t, source: "h", node: n, prior: 0.8})
+			if n.Data != "h1" && hasTitleClass(n) && !blockHasBlocks(n) && !inChrome(n) {
+				if t := headingTitle(n); titleLength(t) >= 10 && utf8.RuneCountInString(t) < 200 {
+					out = append(out, titleCandidate{text: t, source: "title-class", node: n, prior: 0.8})
 				}
 			}
 		}
@@ -120,10 +147,36 @@ func (p *page) headingCandidates() []titleCandidate {
 		}
 	}
 	walk(p.doc)
-	if len(out) > 12 {
-		out = out[:12]
+	if len(out) > 40 {
+		out = out[:40]
 	}
 	return out
+}
+
+// headingTitle returns the text of a heading without a date printed in
+// front of it ("27.01.2022 MineralölINFO ...").
+func headingTitle(n *html.Node) string {
+	t := nodeText(n)
+	vals := date.FindAll(t, time.Time{}, time.UTC)
+	if len(vals) > 0 && vals[0].Start == 0 && len(vals[0].Raw) < len(t) {
+		return strings.TrimLeft(t[len(vals[0].Raw):], " -–—|:：·")
+	}
+	return t
+}
+
+// inChrome reports whether n sits in the page header, navigation, footer
+// or an aside.
+func inChrome(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.Type != html.ElementNode {
+			continue
+		}
+		switch a.Data {
+		case "header", "nav", "footer", "aside":
+			return true
+		}
+	}
+	return false
 }
 
 func hasTitleClass(n *html.Node) bool {
@@ -145,7 +198,7 @@ func blockHasBlocks(n *html.Node) bool {
 	return false
 }
 
-func (p *page) scoreTitle(c titleCandidate, all []titleCandidate, segments, siteNames []string) float64 {
+func (p *page) scoreTitle(c titleCandidate, all []titleCandidate, siteNames []string) float64 {
 	text := c.text
 	n := utf8.RuneCountInString(text)
 	if n < 2 {
@@ -163,20 +216,19 @@ func (p *page) scoreTitle(c titleCandidate, all []titleCandidate, segments, site
 		score -= 4
 	}
 
-	// Agreement with the <title> and the other candidates.
-	stripped := stripSiteName(text, siteNames)
-	lowerTag := strings.ToLower(p.metaTitle)
-	if p.metaTitle != "" && strings.Contains(lowerTag, strings.ToLower(stripped)) {
-		score += 1.5
-		if len(segments) > 0 && strings.EqualFold(segments[0], stripped) {
-			score += 1
-		}
-	}
+	// Agreement with the other candidates: independent sources count
+	// fully, sources of one family little.
+	stripped := foldTitle(stripSiteName(text, siteNames))
 	for _, o := range all {
-		if o.text == c.text && o.source == c.source {
+		if o.source == c.source && o.node == c.node {
 			continue
 		}
-		if strings.EqualFold(stripSiteName(o.text, siteNames), stripped) {
+		if foldTitle(stripSiteName(o.text, siteNames)) != stripped {
+			continue
+		}
+		if titleFamily(o.source) == titleFamily(c.source) {
+			score += 0.3
+		} else {
 			score += 1
 		}
 	}
@@ -187,8 +239,17 @@ func (p *page) scoreTitle(c titleCandidate, all []titleCandidate, segments, site
 		score -= 3
 	case n < 4 && cjkShare(text) < 0.5:
 		score -= 1
+	case cjkShare(text) < 0.5 && len(strings.Fields(text)) <= 2:
+		// "Menu", "Search", "Latest news": page furniture in <h1>s.
+		score -= 1.5
 	}
 	return score
+}
+
+// foldTitle makes two spellings of one headline compare equal: case,
+// width (NFKC) and white space are folded.
+func foldTitle(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(norm.NFKC.String(s)), " "))
 }
 
 // linksHome reports whether n is, or sits inside, a link to the site root.
@@ -215,8 +276,10 @@ func linksHome(n *html.Node) bool {
 }
 
 // siteNameHints returns the texts that are probably the site's name: the
-// og:site_name and JSON-LD publisher, and the <title> parts after the first.
-func (p *page) siteNameHints(segments []string) []string {
+// og:site_name, the JSON-LD publisher, links to the home page, and the
+// <title> parts that are not the headline. The headline part is the one
+// another candidate repeats; without one, it is the first part.
+func (p *page) siteNameHints(segments []string, cands []titleCandidate) []string {
 	var out []string
 	if v := p.meta.first("og:site_name", "application-name", "al:android:app_name", "twitter:site"); v != "" {
 		out = append(out, strings.TrimPrefix(v, "@"))
@@ -227,10 +290,31 @@ func (p *page) siteNameHints(segments []string) []string {
 			break
 		}
 	}
-	if len(segments) > 1 {
-		out = append(out, segments[1:]...)
+	out = append(out, p.homeLinkTexts()...)
+	known := map[string]bool{}
+	for _, name := range out {
+		known[foldTitle(name)] = true
 	}
-	return append(out, p.homeLinkTexts()...)
+
+	if len(segments) > 1 {
+		headline := -1
+		for i, seg := range segments {
+			for _, c := range cands {
+				if headline < 0 && !known[foldTitle(seg)] && foldTitle(c.text) == foldTitle(seg) {
+					headline = i
+				}
+			}
+		}
+		if headline < 0 {
+			headline = 0
+		}
+		for i, seg := range segments {
+			if i != headline {
+				out = append(out, seg)
+			}
+		}
+	}
+	return out
 }
 
 // homeLinkTexts returns the short texts of links to the site's root: the
@@ -239,7 +323,7 @@ func (p *page) homeLinkTexts() []string {
 	var out []string
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
-		if len(out) >= 5 {
+		if len(out) >= 12 {
 			return
 		}
 		if n.Type == html.ElementNode && n.Data == "a" {
@@ -372,3 +456,5 @@ func startsWithSeparated(s, prefix string) bool {
 	}
 	return false
 }
+
+func isHeadingSource(s string) bool { return s == "h1" || s == "h2" || s == "title-class" }

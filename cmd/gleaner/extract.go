@@ -14,7 +14,7 @@ import (
 	"github.com/gleanerhq/gleaner/extract"
 )
 
-const extractUsage = `Usage: gleaner extract [--url URL] [--fetched-at TIME] [--time-zone ZONE] FILE...
+const extractUsage = `Usage: gleaner extract [--url URL] [--fetched-at TIME] [--time-zone ZONE] [--explain] FILE...
 
 Reads saved HTML pages, extracts each, and prints one JSON record per file on
 standard output, one line each, in the order of the arguments. The charset
@@ -39,6 +39,9 @@ Flags:
   --time-zone ZONE
         IANA zone (Asia/Taipei, Europe/London) for times the page writes
         without a zone. Default: UTC+08:00 for a Chinese page, UTC otherwise.
+  --explain
+        add an "explain" object to each record that names the method that
+        gave each field (json-ld, meta:og:title, h1, byline, ...).
 
 Example:
   gleaner extract --url https://news.example.com/a/1.html \
@@ -51,6 +54,7 @@ func runExtract(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	pageURL := fs.String("url", "", "the page's address")
 	fetchedAt := fs.String("fetched-at", "", "fetch time in RFC 3339; default now")
 	zoneName := fs.String("time-zone", "", "IANA time zone for times without one")
+	explain := fs.Bool("explain", false, "name the method behind each field")
 
 	files, stop, err := parseFlags(fs, args, extractUsage, stdout)
 	if stop {
@@ -61,6 +65,7 @@ func runExtract(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	opts.Explain = *explain
 	if len(files) == 0 {
 		return usageErrorf("extract", "no FILE given")
 	}
