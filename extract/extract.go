@@ -209,7 +209,7 @@ func (p *page) record(listing bool) *Record {
 	}
 	if !p.published.value.IsZero() {
 		r.Published = p.published.value.Format()
-		r.PublishedRaw = p.published.value.Raw
+		r.PublishedRaw = cleanText(p.published.value.Raw)
 		r.PublishedPrecision = p.published.value.Precision.String()
 	}
 	if !p.modified.value.IsZero() {

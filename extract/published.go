@@ -47,6 +47,10 @@ var (
 // /2020/0312/, /2023-11-02/.
 var urlDate = regexp.MustCompile(`/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|[_-]|\.html?|\d{0,8}(?:/|\.))`)
 
+// archivePrefix matches the web archive's prefix on an archived page's
+// address: "https://web.archive.org/web/20120611024252/".
+var archivePrefix = regexp.MustCompile(`^https?://web\.archive\.org/web/\d{1,14}[a-z_]*/`)
+
 // choosePublished picks the publication and update times from metadata,
 // the byline near the headline, the URL and finally the page text.
 // Candidates later than the fetch time are rejected.
@@ -79,11 +83,16 @@ func (p *page) choosePublished() {
 
 	if p.published.value.IsZero() {
 		if v, ok := p.dateFromURL(p.zone()); ok {
+			// The URL gives the day; a time printed for that day on the
+			// page completes it.
 			p.published = dateChoice{value: v, source: "url"}
+			if t := p.bestTextDate(&v); !t.value.IsZero() && t.value.Precision > date.Day {
+				p.published = dateChoice{value: t.value, source: "url+text"}
+			}
 		}
 	}
 	if p.published.value.IsZero() {
-		p.published = p.bestTextDate()
+		p.published = p.bestTextDate(nil)
 	}
 
 	// An update before the publication is a misread.
@@ -263,7 +272,7 @@ func (p *page) bylineDates() (published, modified dateChoice) {
 			if !p.acceptable(v) {
 				continue
 			}
-			if v.Relative && v.Precision == date.Day && utf8.RuneCountInString(t) > utf8.RuneCountInString(v.Raw)+8 {
+			if v.Relative && !shortOwnText(t, v.Raw, !strings.ContainsAny(v.Raw, "0123456789０１２３４５６７８９")) {
 				continue
 			}
 			label := labelBefore(t, v.Raw)
@@ -332,8 +341,11 @@ func (p *page) textsNearTitle() []string {
 	}
 	walk(p.doc)
 
-	// Element texts, too: a byline split over spans reads as one line.
-	var lines []string
+	// A date printed inside the headline element itself comes first:
+	// "<h1>27.01.2022 MineralölINFO November 2021</h1>". Then the texts
+	// after it, short ones joined so a byline split over spans reads as
+	// one line.
+	lines := []string{nodeText(p.titleNode)}
 	lines = append(lines, joinShort(after)...)
 
 	// A date just above the headline.
@@ -353,7 +365,7 @@ func joinShort(texts []string) []string {
 	var cur strings.Builder
 	for _, t := range texts {
 		if cur.Len() > 0 {
-			cur.WriteByte(' ')
+			cur.WriteByte('\n')
 		}
 		cur.WriteString(t)
 		if textWeight(cur.String()) > 60 {
@@ -378,6 +390,11 @@ func (p *page) isBlockContainer(n *html.Node) bool {
 
 func (p *page) dateFromURL(loc *time.Location) (date.Value, bool) {
 	for _, u := range []string{p.opts.URL, p.canonical} {
+		// An archived copy's address holds the capture time, not the
+		// publication date: read the original address inside it.
+		if m := archivePrefix.FindStringSubmatch(u); m != nil {
+			u = u[len(m[0]):]
+		}
 		m := urlDate.FindStringSubmatch(u)
 		if m == nil {
 			continue
@@ -401,7 +418,9 @@ func (p *page) dateFromURL(loc *time.Location) (date.Value, bool) {
 // year and picks the best: a publication label before it, a time of day,
 // and an early position all count. Relative times are left out here:
 // away from the byline they are widget and comment times.
-func (p *page) bestTextDate() dateChoice {
+//
+// With day set, only dates on that day count.
+func (p *page) bestTextDate(day *date.Value) dateChoice {
 	var best dateChoice
 	bestScore := -1e9
 	index := 0
@@ -418,6 +437,9 @@ func (p *page) bestTextDate() dateChoice {
 			if t != "" {
 				for _, v := range date.FindAll(t, p.ref, p.zone()) {
 					if !p.acceptable(v) || v.Relative || v.YearFromRef {
+						continue
+					}
+					if day != nil && !sameDay(*day, v) {
 						continue
 					}
 					index++
@@ -449,3 +471,28 @@ func (p *page) bestTextDate() dateChoice {
 var yearPattern = regexp.MustCompile(`(19|20)\d{2}|[１２][０-９]{3}`)
 
 func hasYear(s string) bool { return yearPattern.MatchString(s) }
+
+// shortOwnText reports whether raw stands nearly alone in t: at most a
+// short label and a name around it ("記者陳以寧 8小時前"), not a sentence.
+// A bare day word ("昨天", "today") must stand closer to alone, because
+// sentences start with it too ("昨天兜兜转转看到...").
+func shortOwnText(t, raw string, dayWord bool) bool {
+	i := strings.Index(t, raw)
+	if i < 0 {
+		return false
+	}
+	// Look at the piece of t between the separators around raw.
+	start := strings.LastIndexAny(t[:i], "|｜·•\n") + 1
+	end := len(t)
+	if j := strings.IndexAny(t[i+len(raw):], "|｜·•\n"); j >= 0 {
+		end = i + len(raw) + j
+	}
+	slack := 16
+	if dayWord {
+		slack = 6
+		if r, _ := utf8.DecodeRuneInString(t[i+len(raw):]); isCJK(r) {
+			return false
+		}
+	}
+	return utf8.RuneCountInString(t[start:end]) <= utf8.RuneCountInString(raw)+slack
+}

@@ -242,6 +242,9 @@ func (p *page) scoreTitle(c titleCandidate, all []titleCandidate, siteNames []st
 	case cjkShare(text) < 0.5 && len(strings.Fields(text)) <= 2:
 		// "Menu", "Search", "Latest news": page furniture in <h1>s.
 		score -= 1.5
+	case cjkShare(text) >= 0.5 && titleLength(text) < 8 && c.source != "title-tag":
+		// "导航", "首页": the same furniture in Chinese.
+		score -= 1.5
 	}
 	return score
 }
