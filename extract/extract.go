@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -74,12 +75,48 @@ func Extract(page []byte, opts Options) (*Record, error) {
 		return nil, fmt.Errorf("decode: %w", err)
 	}
 
-	doc, err := html.Parse(strings.NewReader(text))
+	doc, err := parseHTML(text)
 	if err != nil {
 		return nil, fmt.Errorf("parse html: %w", err)
 	}
 
 	return FromDocument(doc, opts)
+}
+
+// Tags dropped when a page nests too deep for the HTML parser, which
+// refuses documents with more than 512 open elements. Unclosed <font> and
+// <span> tags on old pages are the usual cause; the second pass keeps only
+// the tags the extractor needs to read a page at all.
+var (
+	inlineTagPattern = regexp.MustCompile(`(?i)</?(?:font|span|b|i|u|em|strong|small|big|center|sup|sub|s|strike|tt|nobr|label|ins|del|mark|abbr|cite)\b[^>]*>`)
+	anyTagPattern    = regexp.MustCompile(`(?i)</?(?:[a-z][a-z0-9]*)\b[^>]*>`)
+	keptTagPattern   = regexp.MustCompile(`(?i)^</?(?:html|head|body|title|meta|link|script|style|p|br|h[1-6]|a|img|time|li|ul|ol)\b`)
+)
+
+// parseHTML parses a page. A page nested too deep for the parser is parsed
+// again with its inline formatting tags dropped, then with only the
+// structural tags kept, so such a page still gives a record.
+func parseHTML(text string) (*html.Node, error) {
+	doc, err := html.Parse(strings.NewReader(text))
+	if err == nil {
+		return doc, nil
+	}
+
+	flat := inlineTagPattern.ReplaceAllString(text, "")
+	if doc, err2 := html.Parse(strings.NewReader(flat)); err2 == nil {
+		return doc, nil
+	}
+
+	flatter := anyTagPattern.ReplaceAllStringFunc(flat, func(tag string) string {
+		if keptTagPattern.MatchString(tag) {
+			return tag
+		}
+		return " "
+	})
+	if doc, err2 := html.Parse(strings.NewReader(flatter)); err2 == nil {
+		return doc, nil
+	}
+	return nil, err
 }
 
 // FromDocument extracts the record from a parsed document. It modifies doc:
