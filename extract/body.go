@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/gleanerhq/gleaner/extract/date"
 )
 
 // inlineTags flow inside a paragraph.
@@ -27,11 +30,25 @@ var (
 
 // boilerClass marks elements inside the body container that are never
 // article text, whatever their size.
-var boilerClass = regexp.MustCompile(`(?i)comment|disqus|share|sharing|social|\bsns\b|breadcrumb|crumb|related|recommend|promo|advert|\bads?\b|ad-slot|ad-?container|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|\btags?\b|tag-?list|keywords?\b|copyright|disclaimer|statement|byline|author-?(bio|info|box|card)|qrcode|erweima|reward|dashang|print|vote|rating|caption|credit|pic-?(note|txt|info|desc)|img-?(desc|note|txt)|photo-?(desc|caption|credit)|\bmeta\b|post-?meta|article-?meta|entry-?meta|news-?meta|info-?bar|\bdate\b|\btime\b|timestamp|\bsource\b|readmore|read-more|more-?link`)
+var boilerClass = regexp.MustCompile(`(?i)comment|disqus|share|sharing|social|\bsns\b|breadcrumb|crumb|related|recommend|promo|advert|\bads?\b|ad-slot|ad-?container|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|\btags?\b|tag-?list|keywords?\b|copyright|disclaimer|statement|byline|\bauthor\b|post-author|about-?(the-)?author|author-?(bio|info|box|card|content|profile|details|wrap|desc)|qrcode|erweima|reward|dashang|print|vote|rating|caption|credit|pic-?(note|txt|info|desc)|img-?(desc|note|txt)|photo-?(desc|caption|credit)|\bmeta\b|post-?meta|article-?meta|entry-?meta|news-?meta|info-?bar|\bdate\b|\btime\b|timestamp|\bsource\b|readmore|read-more|more-?link`)
 
 // boilerLine matches lines that are page furniture even inside the body:
 // disclaimers, share prompts, copyright notes, editor credits.
-var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责声明|免責聲明|特别声明|特別聲明|版权声明|版權聲明|风险提示|風險提示|声明[:：]|聲明[:：]|statement:|disclaimer|分享到|分享至|share this|share on|share:|copyright ©|©|\(c\) \d{4}|all rights reserved|版权所有|版權所有|责任编辑|責任編輯|责编[:：]|編輯[:：]|编辑[:：]|本文来源|本文來源|转载请注明|轉載請註明|未经授权|未經授權|点击进入|點擊進入|点击查看|點擊查看|扫一扫|掃一掃|关注我们|關注我們|follow us|sign up for|subscribe to|advertisement$|广告$|廣告$)`)
+var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责声明|免責聲明|特别声明|特別聲明|版权声明|版權聲明|风险提示|風險提示|声明[:：]|聲明[:：]|statement:|disclaimer|分享到|分享至|share this|share on|share:|copyright ©|©|\(c\) \d{4}|all rights reserved|版权所有|版權所有|责任编辑|責任編輯|责编[:：]|編輯[:：]|编辑[:：]|本文来源|本文來源|转载请注明|轉載請註明|未经授权|未經授權|点击进入|點擊進入|点击查看|點擊查看|扫一扫|掃一掃|关注我们|關注我們|follow us|sign up for|subscribe to|advertisement$|advert$|reklam$|iklan$|anzeige$|publicidad$|pubblicità$|广告$|廣告$|this slideshow requires javascript|your video will play|(image|photo|foto|bild|ảnh|фото|圖|图)\s*[:：]|\[/?[a-z_]+[^\]]*\]$|（\d+/\d+ページ）$|［有料会員限定］)`)
+
+// tailLine matches prompts that close an article: tips, newsletters,
+// follow and donation appeals. They are dropped only from the last lines,
+// where they sit, because the same words can open a real sentence.
+var tailLine = regexp.MustCompile(`(?i)^\s*(have a tip\b|got a tip\b|subscribe to\b|sign up for\b|follow .{1,60} on (twitter|facebook|instagram|x)\b|follow (us|the|newsbeat)\b|invest in journalism|support (our|independent) journalism|mit einer spende|(reporting|writing) by [^;]{1,80}; editing by|tell us what you think|comments?$)`)
+
+// commentClass matches class names and ids of comment threads.
+var commentClass = regexp.MustCompile(`(?i)comment|disqus`)
+
+// isComplementary reports whether n is marked as content beside the main
+// text (role="complementary"): fact boxes, rails, asides in other tags.
+func isComplementary(n *html.Node) bool {
+	return strings.EqualFold(attr(n, "role"), "complementary")
+}
 
 // scoreBoard holds container scores for one page.
 type scoreBoard map[*html.Node]float64
@@ -96,6 +113,9 @@ func (p *page) scoreAndRender(root *html.Node, lenient bool) (string, []*html.No
 
 	r := &renderer{p: p, lenient: lenient}
 	for _, n := range nodes {
+		r.total += textWeight(nodeText(n))
+	}
+	for _, n := range nodes {
 		r.block(n)
 	}
 	return r.text(), nodes
@@ -111,7 +131,12 @@ func (p *page) scoreUnits(root *html.Node, scores scoreBoard) {
 			if c.Type != html.ElementNode {
 				continue
 			}
-			if c.Data == "nav" || c.Data == "footer" || c.Data == "aside" {
+			if c.Data == "nav" || c.Data == "footer" || c.Data == "aside" || isComplementary(c) {
+				continue
+			}
+			// Comment threads can outweigh a short article; they are never
+			// its body.
+			if ci := classID(c); ci != "" && commentClass.MatchString(ci) {
 				continue
 			}
 			unit := c.Data == "p" || c.Data == "pre" || c.Data == "blockquote" || c.Data == "td" ||
@@ -230,6 +255,25 @@ func (p *page) topCandidate(scores scoreBoard) *html.Node {
 		}
 		best, bestScore = best.Parent, ps
 	}
+
+	// Wrappers that add (almost) no text of their own are the same
+	// container: climbing them lets withSiblings see the article's other
+	// chunks, which sit beside the wrapper and not beside the paragraphs.
+	// A link-heavy parent is a menu or a mis-nested link, so the climb
+	// stops there.
+	own := textWeight(nodeText(best)) - linkWeight(best)
+	for best.Parent != nil && best.Parent.Type == html.ElementNode && best.Parent.Data != "body" {
+		parent := best.Parent
+		parentOwn := textWeight(nodeText(parent)) - linkWeight(parent)
+		if parentOwn > own+20 || linkDensity(parent) > 0.5 {
+			break
+		}
+		best, own = parent, parentOwn
+		if ps := scores[parent]; ps > bestScore {
+			bestScore = ps
+		}
+	}
+	scores[best] = bestScore
 	return best
 }
 
@@ -256,10 +300,13 @@ func (p *page) withSiblings(top *html.Node, scores scoreBoard) []*html.Node {
 			out = append(out, s)
 			continue
 		}
-		bonus := 0.0
-		if topClass != "" && attr(s, "class") == topClass {
-			bonus = topScore * 0.2
+		// Repeated wrappers of the same kind hold the article's next
+		// chunks, split by ads or images.
+		if topClass != "" && s.Data == top.Data && attr(s, "class") == topClass && linkDensity(s) < 0.3 && nodeText(s) != "" {
+			out = append(out, s)
+			continue
 		}
+		bonus := 0.0
 		if sc, ok := scores[s]; ok && sc+bonus >= threshold {
 			out = append(out, s)
 			continue
@@ -338,6 +385,7 @@ func linkDensity(n *html.Node) float64 {
 type renderer struct {
 	p       *page
 	lenient bool
+	total   int // text weight of all the body containers
 	lines   []string
 	cur     strings.Builder
 }
@@ -358,7 +406,7 @@ func (r *renderer) text() string {
 	r.flush()
 	var kept []string
 	for _, line := range r.lines {
-		if boilerLine.MatchString(line) {
+		if boilerLine.MatchString(line) || isLabelLine(line) {
 			continue
 		}
 		if line == r.p.title && len(kept) == 0 {
@@ -367,6 +415,9 @@ func (r *renderer) text() string {
 		kept = append(kept, line)
 	}
 	kept = trimMetaLines(kept)
+	for len(kept) > 1 && tailLine.MatchString(kept[len(kept)-1]) {
+		kept = kept[:len(kept)-1]
+	}
 	return strings.Join(kept, "\n")
 }
 
@@ -431,15 +482,23 @@ func (r *renderer) skip(n *html.Node) bool {
 		}
 		return true
 	}
-	if n == r.p.titleNode {
+	if n == r.p.titleNode || isComplementary(n) {
 		return true
 	}
 	if isCaptionBlock(n) {
 		return true
 	}
+	if h := firstHeading(n); h != "" && (recommendLabel.MatchString(h) || hotLabel.MatchString(h)) && linkDensity(n) > 0.3 {
+		// A list under a "Related" or "Most read" heading inside the body.
+		return true
+	}
 	ci := classID(n)
 	if !r.lenient && ci != "" && boilerClass.MatchString(ci) && !(positiveClass.MatchString(ci) && textWeight(nodeText(n)) > 600) {
-		return true
+		// An element with a furniture class name that holds most of the
+		// text is the article itself ("read-more" wrapping the rest).
+		if r.total == 0 || textWeight(nodeText(n))*2 < r.total {
+			return true
+		}
 	}
 	if (n.Data == "ul" || n.Data == "ol" || n.Data == "dl" || n.Data == "div" || n.Data == "p") && linkDensity(n) > 0.6 {
 		return true
@@ -478,15 +537,31 @@ func isCaptionBlock(n *html.Node) bool {
 		}
 	}
 	walk(n)
-	if !hasImg {
+	if !hasImg || utf8.RuneCountInString(nodeText(n)) > 400 {
 		return false
 	}
-	// A block child with text of its own and no image is a paragraph,
-	// so n is a body part, not a captioned image.
+	// Block children with text of their own and no image are paragraphs,
+	// so n is a body part, not a captioned image; up to two short ones
+	// are the caption and the credit ("<p>caption</p><p>Image: X</p>").
+	textBlocks, images, imageFirst := 0, 0, false
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode && blockTags[c.Data] && !containsImage(c) && nodeText(c) != "" {
-			return false
+		if c.Type != html.ElementNode {
+			continue
 		}
+		if containsImage(c) {
+			images++
+			imageFirst = imageFirst || textBlocks == 0
+			continue
+		}
+		if blockTags[c.Data] && nodeText(c) != "" {
+			textBlocks++
+			if textBlocks > 2 || utf8.RuneCountInString(nodeText(c)) > 200 {
+				return false
+			}
+		}
+	}
+	if textBlocks > 0 {
+		return images == 1 && imageFirst && !hasDirectText(n)
 	}
 	t := nodeText(n)
 	return t != "" && utf8.RuneCountInString(t) <= 80 && punctCount(t) <= 3
@@ -496,11 +571,21 @@ func isCaptionBlock(n *html.Node) bool {
 // whom: "2020-01-03 18:40 来源：示例新闻", "By Dana Whitlow".
 var metaLine = regexp.MustCompile(`(?i)^((发布时间|發布時間|发表时间|發表時間|时间|時間|日期|来源|來源|作者|记者|記者|编辑|編輯|责编|图片来源|圖片來源|摄影|攝影)\s*[:：]|(published|updated|posted)\b|by [A-Z]|photo:|图/|圖/|文/|\d{4}[-/.年]\d{1,2})`)
 
+// bylineLine matches a byline with a date anywhere in a short line.
+var bylineLine = regexp.MustCompile(`(?i)(^|[|｜·•]\s*)(published|updated|posted|by\s|发布|發布|更新)`)
+
 // trimMetaLines drops byline and date lines at the start and end of the
 // body.
 func trimMetaLines(lines []string) []string {
 	isMeta := func(s string) bool {
-		return utf8.RuneCountInString(s) <= 60 && metaLine.MatchString(s) && !strings.ContainsAny(s, "，。,")
+		if utf8.RuneCountInString(s) > 80 {
+			return false
+		}
+		if metaLine.MatchString(s) && !strings.ContainsAny(s, "，。,") {
+			return true
+		}
+		// "Posted: Fri 6:45 PM, Feb 16, 2018 |", "Name|Published 15 hours ago".
+		return bylineLine.MatchString(s) && len(date.FindAll(s, time.Time{}, time.UTC)) > 0
 	}
 	for len(lines) > 0 && isMeta(lines[0]) {
 		lines = lines[1:]
@@ -639,3 +724,36 @@ func describeNodes(nodes []*html.Node) string {
 	}
 	return desc
 }
+
+// firstHeading returns the text of the first heading element among the
+// first children of n, or "".
+func firstHeading(n *html.Node) string {
+	count := 0
+	for c := n.FirstChild; c != nil && count < 3; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		count++
+		if t := headingText(c); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// isLabelLine reports whether a short line is a label left behind by a
+// removed block ("You may also like:", "Sponsored links") or a credit line
+// ("photos © Inexhibit, 2018").
+func isLabelLine(line string) bool {
+	n := utf8.RuneCountInString(line)
+	if n <= 120 && (strings.Contains(line, "©") || strings.Contains(line, "(c) ")) {
+		return true
+	}
+	if n > 40 || punctCount(strings.TrimRight(line, ":：.…")) > 0 {
+		return false
+	}
+	return recommendLabel.MatchString(line) || hotLabel.MatchString(line) || sponsoredLabel.MatchString(line)
+}
+
+// sponsoredLabel matches the headings of paid link blocks.
+var sponsoredLabel = regexp.MustCompile(`(?i)sponsored|promoted|paid content|partner content|赞助|贊助|推广|推廣|广告|廣告`)

@@ -57,7 +57,7 @@ func (p *page) proseWeight(skip map[*html.Node]bool) (prose, links int) {
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
-			if skip[n] || n.Data == "nav" || n.Data == "header" || n.Data == "footer" || n.Data == "aside" {
+			if skip[n] || n.Data == "nav" || n.Data == "header" || n.Data == "footer" || n.Data == "aside" || isComplementary(n) {
 				return
 			}
 			if n.Data == "a" && attr(n, "href") != "" {
@@ -69,7 +69,9 @@ func (p *page) proseWeight(skip map[*html.Node]bool) (prose, links int) {
 				if w >= 30 && punctCount(text) > 0 && linkWeight(n)*3 < w {
 					prose += w
 				}
-				if n.Data == "p" || n.Data == "pre" || n.Data == "blockquote" {
+				// Old pages nest tables in <p>; only a plain paragraph ends
+				// the walk.
+				if (n.Data == "p" || n.Data == "pre" || n.Data == "blockquote") && !blockHasBlocks(n) {
 					links += countLinks(n)
 					return
 				}

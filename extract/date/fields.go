@@ -18,8 +18,9 @@ type parts struct {
 	zone string
 }
 
-// fieldsOf reads the fields of an absolute date form.
-func fieldsOf(f *form, m match) (parts, outcome) {
+// fieldsOf reads the fields of an absolute date form. dayFirst makes an
+// ambiguous numeric date ("02/04/2020") day first.
+func fieldsOf(f *form, m match, dayFirst bool) (parts, outcome) {
 	var p parts
 	p.yearless = f == cjkMDForm || f == mdTimeForm
 
@@ -37,11 +38,16 @@ func fieldsOf(f *form, m match) (parts, outcome) {
 		p.month = atoi(m.get("month"))
 	case m.get("mon") != "":
 		p.month = monthByName(m.get("mon"))
+	case m.get("lmon") != "":
+		p.month = localMonth(m.get("lmon"), monthLanguages(f))
+		if p.month == 0 {
+			return parts{}, rejected
+		}
 	default:
-		// 02/11/2023: day first only when the first part cannot be a
-		// month; when both could be, month first (en-US).
+		// 02/11/2023: day first when the first part cannot be a month or
+		// the caller found a cue for it; otherwise month first (en-US).
 		first, second := atoi(m.get("numa")), atoi(m.get("numb"))
-		if first > 12 {
+		if first > 12 || dayFirst {
 			p.day, p.month = first, second
 		} else {
 			p.month, p.day = first, second
@@ -53,6 +59,17 @@ func fieldsOf(f *form, m match) (parts, outcome) {
 	}
 	p.zone = m.get("zone")
 	return p, accepted
+}
+
+// monthLanguages returns the languages whose month names f reads.
+func monthLanguages(f *form) language {
+	switch f {
+	case localMDYForm:
+		return monthFirstLanguages
+	case localYMDForm:
+		return hungarian | lithuanian
+	}
+	return anyLanguage
 }
 
 // readClock reads the time of day, if the match has one, and reports false

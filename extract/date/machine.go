@@ -70,7 +70,7 @@ func parseMachineTrimmed(s string, loc *time.Location) (Value, bool) {
 		if !ok {
 			continue
 		}
-		p, out := fieldsOf(f, m)
+		p, out := fieldsOf(f, m, false)
 		if out != accepted {
 			return Value{}, false
 		}

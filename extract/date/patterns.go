@@ -23,9 +23,26 @@ const (
 
 	timePat = dayPartPat + `(?:` + clockPat + `|` + cjkClockPat + `)`
 
-	// dateTimeSepPat joins a date to the time after it: "T", a space, a
-	// comma, a dash, or " at ".
-	dateTimeSepPat = `(?:T|\s*[,-]?\s*(?:(?i:at|um|à)\s+)?)`
+	// hClockPat is the French and Portuguese "10h30", "10 h 30", "10h".
+	hClockPat = `(?P<hour>\d{1,2})\s?[hH](?:\s?(?P<minute>\d{2})|\b)`
+
+	// dotClockPat is "10.30". Alone it is too often a number, so the forms
+	// take it only after a timeWordPat or before "Uhr", "uur" or "h".
+	dotClockPat = `(?P<hour>\d{1,2})\.(?P<minute>\d{2})`
+
+	// timeWordPat is a word between a date and its time: "at", "um",
+	// "à", "às", "a las", "alle ore", "ore", "om", "kl.", "klokken",
+	// "o godz.", "в", "о", "pukul", "lúc", "saat".
+	timeWordPat = `(?:(?i:at|um|à|às|as|a\s+las?|alle(?:\s+ore)?|ore|om|o(?:\s+godz\.)?|klokken|klockan|pukul|jam|lúc|saat|в|о)\s+` +
+		`|(?i:kl|godz)\.?\s*)`
+
+	// dateTimePat joins a date to the time after it: "T", or a space, a
+	// comma or a dash, then a time, optionally after a timeWordPat. The
+	// empty group cut marks where the text read ends, before "Uhr".
+	dateTimePat = `(?:T` + timePat + `|\s*[,-]?\s*(?:` +
+		timeWordPat + `(?:` + timePat + `|` + hClockPat + `|` + dotClockPat + `)` +
+		`|` + timePat + `|` + hClockPat +
+		`|` + dotClockPat + `(?P<cut>)\s?(?i:uhr|uur|h)\b))`
 
 	// cjkWeekdayPat is "(木)", "（四）", "(목)", "星期四", "周四".
 	cjkWeekdayPat = `(?:\s*[(（]\s*(?:[日月火水木金土一二三四五六天월화수목금토일]|(?:星期|周|週)[一二三四五六日天])(?:曜日?|요일)?\s*[)）]` +
@@ -38,10 +55,15 @@ const (
 
 	ordinalPat = `(?:st|nd|rd|th)?`
 
+	// localMonthPat is a word that may be a month name in another language;
+	// fieldsOf looks it up in monthTables. A full stop after it ends an
+	// abbreviation ("avr.", "Apr.", "mrt.").
+	localMonthPat = `(?P<lmon>\pL[\pL\pM]*)\.?`
+
 	// inlineZonePat is a zone written between a time and a date.
 	inlineZonePat = `(?:\s?(?P<zone>(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?|[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?`
 
-	optTime    = `(?:` + dateTimeSepPat + timePat + `)?`
+	optTime    = `(?:` + dateTimePat + `)?`
 	optCJKTime = `(?:\s*,?\s*` + timePat + `)?`
 )
 
@@ -163,6 +185,25 @@ var (
 		weekdayPat + monthNamePat + `\s+(?P<day>\d{1,2})` + ordinalPat + `(?:\s*,\s*|\s+)(?P<year>\d{4})` +
 		`|` + weekdayPat + `(?P<day>\d{1,2})` + ordinalPat + `\s+(?:of\s+)?` + monthNamePat + `(?:\s*,\s*|\s+)(?P<year>\d{4})` +
 		`|(?P<year>\d{4})[-/](?P<month>\d{1,2})[-/](?P<day>\d{1,2}))`)
+
+	// 2 de abril de 2020, 2 avril 2020 à 10h30, 1er avril 2020, 2. April
+	// 2020, 2 апреля 2020 г., 18 ফেব্রুয়ারি 2020: a day, a month name of
+	// any language in monthTables, and a year.
+	localDMYForm = compileForm(`(?P<day>\d{1,2})(?:\.\s*|[ºª°]?\s+|(?:er|re|e)\s+)` +
+		`(?:(?i:de)\s+)?` + localMonthPat + `(?:\s*,\s*|\s+(?:(?i:de|del)\s+)?)(?P<year>\d{4})` +
+		`(?:\s?(?:г\.|р\.|r\.|года|року|roku))?` + optTime)
+
+	// abril 2, 2020: Spanish and Portuguese, month first. The comma is
+	// required.
+	localMDYForm = compileForm(localMonthPat + `\s+(?P<day>\d{1,2})[ºª°]?\s*,\s*(?P<year>\d{4})` + optTime)
+
+	// 2020. április 2. (Hungarian), 2020 m. balandžio 2 d. (Lithuanian).
+	localYMDForm = compileForm(`(?P<year>\d{4})(?:\.\s*|\s*m\.\s*)` + localMonthPat +
+		`\s+(?P<day>\d{1,2})(?:\.|\s*d\.)?` + optTime)
+
+	// 2 tháng 4 năm 2020 (Vietnamese: "day 2, month 4, year 2020").
+	viDMYForm = compileForm(`(?P<day>\d{1,2})\s+(?i:th[áa]ng)\s+(?P<month>\d{1,2})` +
+		`(?:\s*,?\s*(?i:n[ăa]m)\s+|\s*,\s*)(?P<year>\d{4})` + optTime)
 
 	// 8小時前, 5 分钟前, 3天以前, 2か月前, 3시간 전.
 	// NOTE: Chinese also writes "5日前" for "by the 5th" ("请于5日前提交"). It is

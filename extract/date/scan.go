@@ -57,31 +57,67 @@ func scan(text string, ref time.Time, loc *time.Location, limit int) []Value {
 	return values
 }
 
-// keywords are the words that can start a date without any digit in it.
-var keywords = []string{
-	"刚", "剛", "昨", "前天", "今天", "半",
-	"ago", "Ago", "AGO",
-	"yesterday", "Yesterday", "YESTERDAY",
-	"today", "Today", "TODAY",
-	"just now", "Just now", "JUST NOW",
-}
-
-// mayContainDate is the cheap check made before any pattern runs: an ASCII
-// or full-width digit, or one of the keywords.
+// mayContainDate is the cheap check made before any pattern runs: a decimal
+// digit of any script, or a word that can start a date without digits
+// ("ago", "yesterday", "today", "just now", "刚", "剛", "昨", "前天", "今天",
+// "半"). It reads the text once and decodes only the runes of blocks that
+// have digits.
 func mayContainDate(text string) bool {
 	for i := 0; i < len(text); i++ {
 		b := text[i]
-		if isDigit(b) {
+		switch {
+		case isDigit(b):
 			return true
-		}
-		if b == 0xEF && i+2 < len(text) && text[i+1] == 0xBC && text[i+2] >= 0x90 && text[i+2] <= 0x99 {
-			return true
+		case b < utf8.RuneSelf:
+			if isLetter(b) && englishKeywordAt(text, i) {
+				return true
+			}
+		case b >= 0xE4 && b <= 0xE6:
+			if cjkKeywordAt(text[i:]) {
+				return true
+			}
+		default:
+			if blockFlagsAt(text, i)&blockDigits != 0 {
+				r, _ := utf8.DecodeRuneInString(text[i:])
+				if digitValue(r) >= 0 {
+					return true
+				}
+			}
 		}
 	}
-	for _, k := range keywords {
-		if strings.Contains(text, k) {
-			return true
-		}
+	return false
+}
+
+// englishKeywordAt reports whether text at i starts, in any case, with one
+// of the English words that can start a date without digits.
+func englishKeywordAt(text string, i int) bool {
+	var word string
+	switch text[i] | 0x20 {
+	case 'a':
+		word = "ago"
+	case 'y':
+		word = "yesterday"
+	case 't':
+		word = "today"
+	case 'j':
+		word = "just now"
+	default:
+		return false
+	}
+	return len(text)-i >= len(word) && strings.EqualFold(text[i:i+len(word)], word)
+}
+
+// cjkKeywordAt reports whether s starts with one of the Chinese words that
+// can start a date without digits.
+func cjkKeywordAt(s string) bool {
+	if len(s) < 3 {
+		return false
+	}
+	switch s[:3] {
+	case "刚", "剛", "昨", "半":
+		return true
+	case "前", "今":
+		return strings.HasPrefix(s[3:], "天")
 	}
 	return false
 }
@@ -114,7 +150,7 @@ func (sc *scanner) at(i int) (int, Value, bool) {
 			wordEnd++
 		}
 		if i == 0 || !isDigit(s[i-1]) {
-			if end, v, ok := sc.try(i, formsAtWord(s[i:wordEnd])); end > i {
+			if end, v, ok := sc.try(i, sc.formsAtWord(i, wordEnd)); end > i {
 				return end, v, ok
 			}
 		}
@@ -156,17 +192,25 @@ func (sc *scanner) formsAtDigits(i, runEnd int) []*form {
 	}
 
 	switch s[runEnd] {
-	case '-', '/', '.':
+	case '-', '/':
 		if runLen == 4 {
-			return []*form{ymdForm}
+			return ymdForms
 		}
 		if runLen <= 2 {
-			return []*form{dmyNumForm, mdTimeForm}
+			return numDayForms
+		}
+		return nil
+	case '.':
+		if runLen == 4 {
+			return dottedYearForms
+		}
+		if runLen <= 2 {
+			return dottedDayForms
 		}
 		return nil
 	case ':':
 		if runLen <= 2 {
-			return []*form{timeFirstForm}
+			return timeFirstForms
 		}
 		return nil
 	}
@@ -181,23 +225,59 @@ func (sc *scanner) formsAtDigits(i, runEnd int) []*form {
 	r, _ := utf8.DecodeRuneInString(s[next:])
 	switch {
 	case r == '年' && runLen == 4:
-		return []*form{cjkYMDForm}
+		return cjkYMDForms
 	case r == '년' && runLen == 4:
-		return []*form{koYMDForm}
+		return koYMDForms
 	case r == '月' && runLen <= 2 && !sc.afterDatePart(i):
-		return []*form{cjkMDForm}
+		return cjkMDForms
 	case r < utf8.RuneSelf && isLetter(byte(r)):
-		if runLen <= 2 {
-			return []*form{dmyNameForm, enAgoForm}
+		switch {
+		case runLen <= 2 && r|0x20 == 't':
+			return wordDayFormsVietnamese
+		case runLen <= 2:
+			return wordDayForms
+		case runLen == 3:
+			return enAgoForms
+		case runLen == 4 && r == 'm':
+			return localYMDForms
 		}
-		if runLen == 3 {
-			return []*form{enAgoForm}
-		}
+	case r >= utf8.RuneSelf && r < 0x3000 && runLen <= 2:
+		// A letter of another script, or the ordinal indicator of "1º".
+		return localDMYForms
 	case r >= utf8.RuneSelf && runLen <= 3 && !sc.afterDatePart(i):
-		return []*form{cjkAgoForm}
+		return cjkAgoForms
 	}
 	return nil
 }
+
+// The lists of forms formsAtDigits and formsAtWord return, in the order
+// they are tried.
+var (
+	ymdForms        = []*form{ymdForm}
+	dottedYearForms = []*form{ymdForm, localYMDForm}
+	numDayForms     = []*form{dmyNumForm, mdTimeForm}
+	dottedDayForms  = []*form{dmyNumForm, mdTimeForm, localDMYForm}
+	timeFirstForms  = []*form{timeFirstForm}
+	cjkYMDForms     = []*form{cjkYMDForm}
+	koYMDForms      = []*form{koYMDForm}
+	cjkMDForms      = []*form{cjkMDForm}
+	cjkAgoForms     = []*form{cjkAgoForm}
+	localDMYForms   = []*form{localDMYForm}
+	localYMDForms   = []*form{localYMDForm}
+	enAgoForms      = []*form{enAgoForm}
+	// wordDayForms are tried at a day number before a word: English
+	// first, then other languages, then "3 hours ago".
+	wordDayForms           = []*form{dmyNameForm, localDMYForm, enAgoForm}
+	wordDayFormsVietnamese = []*form{dmyNameForm, localDMYForm, viDMYForm, enAgoForm}
+
+	monthWordForms      = []*form{mdyNameForm, ansiForm}
+	weekdayWordForms    = []*form{mdyNameForm, dmyNameForm, ansiForm}
+	enWordForms         = []*form{enWordForm}
+	localMonthWordForms = []*form{localMDYForm}
+	// monthWordFormsLocal is monthWordForms then localMDYForm, for words
+	// such as "mar" that start both an English and a Spanish month name.
+	monthWordFormsLocal = []*form{mdyNameForm, ansiForm, localMDYForm}
+)
 
 // afterDatePart reports whether the rune before i is a date unit. In
 // "11月10日前" ("before 10 November") "10日前" is not "10 days ago", and in
@@ -212,11 +292,13 @@ func (sc *scanner) afterDatePart(i int) bool {
 	return false
 }
 
-// formsAtWord picks the forms worth trying at an English word.
-// NOTE: English dates without a year ("Nov 2 at 4:11 PM"), bare times
-// ("16:11") and month names in other languages ("2. November 2023") are not
-// read.
-func formsAtWord(word string) []*form {
+// formsAtWord picks the forms worth trying at the ASCII word s[i:wordEnd],
+// the start of an English or a Spanish or Portuguese month name.
+// NOTE: English dates without a year ("Nov 2 at 4:11 PM") and bare times
+// ("16:11") are not read.
+func (sc *scanner) formsAtWord(i, wordEnd int) []*form {
+	s := sc.n.s
+	word := s[i:wordEnd]
 	var key [3]byte
 	n := copy(key[:], word)
 	for k := 0; k < n; k++ {
@@ -225,15 +307,22 @@ func formsAtWord(word string) []*form {
 
 	switch string(key[:n]) {
 	case "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec":
-		return []*form{mdyNameForm, ansiForm}
+		if mayStartMonthFirst(s, i, word) {
+			return monthWordFormsLocal
+		}
+		return monthWordForms
 	case "mon", "tue", "wed", "thu", "fri", "sat", "sun":
-		return []*form{mdyNameForm, dmyNameForm, ansiForm}
+		return weekdayWordForms
 	case "a", "an", "one":
 		if len(word) == n {
-			return []*form{enAgoForm}
+			return enAgoForms
 		}
 	case "jus", "yes", "tod":
-		return []*form{enWordForm}
+		return enWordForms
+	}
+
+	if mayStartMonthFirst(s, i, word) {
+		return localMonthWordForms
 	}
 	return nil
 }
@@ -306,10 +395,14 @@ func (sc *scanner) read(f *form, m match, i int) (Value, int, outcome) {
 	case cjkAgoForm, enAgoForm, cjkWordForm, enWordForm:
 		v, out = sc.readRelative(f, m)
 	default:
+		dayFirst := f == dmyNumForm && m.get("numa") != "" && dayFirstBefore(sc.n.s, i)
 		var p parts
-		p, out = fieldsOf(f, m)
+		p, out = fieldsOf(f, m, dayFirst)
 		if out != accepted {
 			return Value{}, 0, out
+		}
+		if cut := m.groupEnd("cut"); cut >= 0 {
+			end = i + cut
 		}
 
 		zoneEnd := sc.zoneAfter(&p, end)
