@@ -500,7 +500,7 @@ func (r *renderer) skip(n *html.Node) bool {
 			return true
 		}
 	}
-	if (n.Data == "ul" || n.Data == "ol" || n.Data == "dl" || n.Data == "div" || n.Data == "p") && linkDensity(n) > 0.6 {
+	if (n.Data == "ul" || n.Data == "ol" || n.Data == "dl" || n.Data == "div" || n.Data == "p") && linkDensity(n) > 0.6 && !isTermList(n) {
 		return true
 	}
 	return false
@@ -569,7 +569,7 @@ func isCaptionBlock(n *html.Node) bool {
 
 // metaLine matches short lines that only state when, where from and by
 // whom: "2020-01-03 18:40 来源：示例新闻", "By Dana Whitlow".
-var metaLine = regexp.MustCompile(`(?i)^((发布时间|發布時間|发表时间|發表時間|时间|時間|日期|来源|來源|作者|记者|記者|编辑|編輯|责编|图片来源|圖片來源|摄影|攝影)\s*[:：]|(published|updated|posted)\b|by [A-Z]|photo:|图/|圖/|文/|\d{4}[-/.年]\d{1,2})`)
+var metaLine = regexp.MustCompile(`(?i)^((发布时间|發布時間|发表时间|發表時間|时间|時間|日期|来源|來源|作者|记者|記者|编辑|編輯|责编|图片来源|圖片來源|摄影|攝影|公開日|更新日|配信日|掲載日|投稿日)\s*[:：]|(published|updated|posted)\b|by [A-Z]|photo:|图/|圖/|文/|\d{4}[-/.年]\d{1,2})`)
 
 // bylineLine matches a byline with a date anywhere in a short line.
 var bylineLine = regexp.MustCompile(`(?i)(^|[|｜·•]\s*)(published|updated|posted|by\s|发布|發布|更新)`)
@@ -757,3 +757,51 @@ func isLabelLine(line string) bool {
 
 // sponsoredLabel matches the headings of paid link blocks.
 var sponsoredLabel = regexp.MustCompile(`(?i)sponsored|promoted|paid content|partner content|赞助|贊助|推广|推廣|广告|廣告`)
+
+// isTermList reports whether n is a sentence that lists linked terms
+// ("宮崎県：<a>高鍋町</a>、<a>新富町</a>"): short links joined by list
+// punctuation. Such a paragraph is text, however dense its links; a block
+// of headline links is not.
+func isTermList(n *html.Node) bool {
+	links := 0
+	short := true
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.Data == "a" {
+				links++
+				if titleLength(nodeText(c)) > 16 {
+					short = false
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	if links < 2 || !short {
+		return false
+	}
+	return strings.ContainsAny(ownTextOutsideLinks(n), "、，,;；")
+}
+
+// ownTextOutsideLinks returns the text of n that is not inside links.
+func ownTextOutsideLinks(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.TextNode:
+				b.WriteString(c.Data)
+			case c.Type == html.ElementNode && c.Data != "a":
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return b.String()
+}

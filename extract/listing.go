@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -15,7 +16,7 @@ func (p *page) isListing() bool {
 	cardWeight, cardCount := 0, 0
 	for _, b := range p.blocks {
 		inBlock[b.container] = true
-		if b.kind != blockUnknown || len(b.entries) < 3 {
+		if b.kind != blockUnknown || len(b.entries) < 3 || p.samePathEntries(b) {
 			continue
 		}
 		cardWeight += b.weight
@@ -205,4 +206,22 @@ func detach(n *html.Node) {
 	if n.Parent != nil {
 		n.Parent.RemoveChild(n)
 	}
+}
+
+// samePathEntries reports whether most entries of b lead to the page's own
+// path with another query: the reply tree of a forum thread
+// ("forumthread.jsp?id=..."), which is part of the page, not a list of
+// other pages.
+func (p *page) samePathEntries(b *linkBlock) bool {
+	if p.base == nil {
+		return false
+	}
+	same := 0
+	for _, e := range b.entries {
+		u, err := url.Parse(e.URL)
+		if err == nil && u.Host == p.base.Host && u.Path == p.base.Path {
+			same++
+		}
+	}
+	return same*5 >= len(b.entries)*4
 }

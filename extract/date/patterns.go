@@ -39,10 +39,8 @@ const (
 	// dateTimePat joins a date to the time after it: "T", or a space, a
 	// comma or a dash, then a time, optionally after a timeWordPat. The
 	// empty group cut marks where the text read ends, before "Uhr".
-	dateTimePat = `(?:T` + timePat + `|\s*[,-]?\s*(?:` +
-		timeWordPat + `(?:` + timePat + `|` + hClockPat + `|` + dotClockPat + `)` +
-		`|` + timePat + `|` + hClockPat +
-		`|` + dotClockPat + `(?P<cut>)\s?(?i:uhr|uur|h)\b))`
+	dateTimePat = `(?:(?:T|\s*[,-]?\s*` + timeWordPat + `?)(?:` + timePat + `|` + hClockPat + `)` +
+		`|\s*[,-]?\s*(?:` + timeWordPat + dotClockPat + `|` + dotClockPat + `(?P<cut>)\s?(?i:uhr|uur|h)\b))`
 
 	// cjkWeekdayPat is "(木)", "（四）", "(목)", "星期四", "周四".
 	cjkWeekdayPat = `(?:\s*[(（]\s*(?:[日月火水木金土一二三四五六天월화수목금토일]|(?:星期|周|週)[一二三四五六日天])(?:曜日?|요일)?\s*[)）]` +
