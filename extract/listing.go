@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -16,7 +17,7 @@ func (p *page) isListing() bool {
 	cardWeight, cardCount := 0, 0
 	for _, b := range p.blocks {
 		inBlock[b.container] = true
-		if b.kind != blockUnknown || len(b.entries) < 3 || p.samePathEntries(b) {
+		if b.kind != blockUnknown || len(b.entries) < 3 || p.samePathEntries(b) || inSidebar(b.container) {
 			continue
 		}
 		cardWeight += b.weight
@@ -67,7 +68,9 @@ func (p *page) proseWeight(skip map[*html.Node]bool) (prose, links int) {
 			if n.Data == "p" || n.Data == "pre" || n.Data == "blockquote" || (hasDirectText(n) && n.Data != "a" && !inlineTags[n.Data]) {
 				text := ownText(n)
 				w := textWeight(text)
-				if w >= 30 && punctCount(text) > 0 && linkWeight(n)*3 < w {
+				// Punctuated text is prose; so is a long unpunctuated run
+				// such as verse or lyrics split by <br>.
+				if (w >= 30 && punctCount(text) > 0 && linkWeight(n)*3 < w) || (w >= 300 && linkWeight(n)*5 < w) {
 					prose += w
 				}
 				// Old pages nest tables in <p>; only a plain paragraph ends
@@ -224,4 +227,22 @@ func (p *page) samePathEntries(b *linkBlock) bool {
 		}
 	}
 	return same*5 >= len(b.entries)*4
+}
+
+// sidebarClass matches class names of side columns and widgets.
+var sidebarClass = regexp.MustCompile(`(?i)sidebar|side-?bar|\bside\b|\baside\b|widget|\brail\b|right-?col|left-?col|col-?right|col-?left`)
+
+// inSidebar reports whether n sits in a side column, the page chrome or a
+// widget: lists there do not make the page an index of cards.
+func inSidebar(n *html.Node) bool {
+	for a := n; a != nil && a.Type == html.ElementNode; a = a.Parent {
+		switch a.Data {
+		case "aside", "nav", "footer", "header":
+			return true
+		}
+		if ci := classID(a); ci != "" && sidebarClass.MatchString(ci) {
+			return true
+		}
+	}
+	return false
 }

@@ -35,7 +35,7 @@ func pagesForBench(b *testing.B) []page {
 		benchPages, loadErr = loadPages(dirs)
 	})
 	if loadErr != nil {
-		b.Skipf("no pages to benchmark: %v", loadErr)
+		b.Skipf("no pages to benchmark: %v (with go test, put -dir after -args)", loadErr)
 	}
 	return benchPages
 }
@@ -49,8 +49,8 @@ func benchmarkExtractor(b *testing.B, ex extractor) {
 	for _, p := range pages {
 		size += int64(len(p.html))
 	}
-	// SetBytes takes bytes per iteration, so MB/s uses the mean page size;
-	// it is exact only when b.N is a multiple of the number of pages.
+	// SetBytes takes bytes per iteration, so MB/s uses the mean page size.
+	// It is exact only when b.N is a multiple of the number of pages.
 	b.SetBytes(size / int64(len(pages)))
 	b.ReportAllocs()
 
@@ -61,8 +61,14 @@ func benchmarkExtractor(b *testing.B, ex extractor) {
 	}
 
 	b.ReportMetric(float64(processed)/b.Elapsed().Seconds(), "pages/s")
+
+	// A time-based -benchtime stops each benchmark at a different page, so
+	// the extractors would be measured on different pages.
+	if processed%len(pages) != 0 {
+		b.Logf("b.N=%d is not a multiple of the %d pages, so extractors saw different pages; use -benchtime=%dx or a multiple of it", processed, len(pages), len(pages))
+	}
 }
 
-func BenchmarkGleaner(b *testing.B)     { benchmarkExtractor(b, extractors[0]) }
-func BenchmarkTrafilatura(b *testing.B) { benchmarkExtractor(b, extractors[1]) }
-func BenchmarkReadability(b *testing.B) { benchmarkExtractor(b, extractors[2]) }
+func BenchmarkGleaner(b *testing.B)     { benchmarkExtractor(b, gleaner) }
+func BenchmarkTrafilatura(b *testing.B) { benchmarkExtractor(b, goTrafilatura) }
+func BenchmarkReadability(b *testing.B) { benchmarkExtractor(b, goReadability) }

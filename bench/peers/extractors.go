@@ -13,19 +13,21 @@ import (
 )
 
 // extractor is one library under test. run gets the raw page bytes and
-// returns the page's main text; each call parses the page from scratch.
+// returns the page's main text. Each call parses the page from scratch.
 type extractor struct {
 	name string
 	run  func(p page) (string, error)
 }
 
+var (
+	gleaner       = extractor{name: "gleaner", run: runGleaner}
+	goTrafilatura = extractor{name: "go-trafilatura", run: runTrafilatura}
+	goReadability = extractor{name: "go-readability", run: runReadability}
+)
+
 // extractors lists the libraries in the order they run and are printed.
 // gleaner comes first because the ratio column compares every peer to it.
-var extractors = []extractor{
-	{name: "gleaner", run: runGleaner},
-	{name: "go-trafilatura", run: runTrafilatura},
-	{name: "go-readability", run: runReadability},
-}
+var extractors = []extractor{gleaner, goTrafilatura, goReadability}
 
 // fetchedAt is the fetch time given to gleaner. It only decides how
 // relative dates ("3 hours ago") resolve, so one fixed value for all pages
@@ -56,7 +58,7 @@ func runReadability(p page) (string, error) {
 		return "", err
 	}
 
-	// A nil Node means readability found no article; RenderText would
+	// A nil Node means readability found no article. RenderText would
 	// return an error for it, but this is an empty result, not a failure.
 	if article.Node == nil {
 		return "", nil

@@ -3,25 +3,25 @@
 // same saved pages in one process.
 //
 // Each extractor gets the raw page bytes and the page URL and returns the
-// page's main text. Extractors run one after another on one goroutine: a
-// warm-up pass (which also counts errors and empty results), then -rounds
-// timed passes over all pages. The table reports speed, allocations and how
-// many times faster gleaner is than each peer.
+// page's main text. Everything runs on one goroutine: one warm-up pass per
+// extractor (which also counts errors and empty results), then -rounds
+// rounds, each timing one pass of every extractor over all pages. The table
+// reports speed, allocations and how many times faster gleaner is than
+// each peer.
 //
 // The package lives in its own module so that the product's go.mod never
 // depends on the peers.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
-	"time"
 )
 
 func main() {
@@ -46,8 +46,11 @@ func run(args []string, out io.Writer) error {
 	var dirs dirList
 	flags.Var(&dirs, "dir", "folder searched recursively for *.html, *.htm and *.html.gz pages; repeat for more (default: the shared corpus beside the repository)")
 	rounds := flags.Int("rounds", 3, "number of timed passes over all pages per extractor")
-	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile of gleaner's timed passes to this file")
+	cpuProfile := flags.String("cpuprofile", "", "after the table, profile -rounds more gleaner passes and write the CPU profile to this file")
 	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 	if *rounds < 1 {
@@ -73,97 +76,34 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintf(out, "%d pages (%.1f MB) from %s\n", len(pages), float64(size)/1e6, strings.Join(dirs, ", "))
 	fmt.Fprintf(out, "%d timed rounds, %s, GOMAXPROCS=%d\n\n", *rounds, runtime.Version(), runtime.GOMAXPROCS(0))
 
-	var results []result
-	for _, ex := range extractors {
-		profile := ""
-		if ex.name == "gleaner" {
-			profile = *cpuProfile
+	// Warm-up passes first, then the timed rounds in turn: each round runs
+	// every extractor over all pages once, so a slow spell on a shared
+	// machine falls on all of them rather than on one.
+	results := make([]result, len(extractors))
+	for i, ex := range extractors {
+		results[i] = warmUp(ex, pages)
+	}
+	for range *rounds {
+		for i, ex := range extractors {
+			results[i].add(timePass(ex, pages))
 		}
-		r, err := measure(ex, pages, *rounds, profile)
-		if err != nil {
+	}
+	if err := printTable(out, results); err != nil {
+		return err
+	}
+
+	if *cpuProfile != "" {
+		if err := profilePasses(*cpuProfile, gleaner, pages, *rounds); err != nil {
 			return err
 		}
-		results = append(results, r)
+		fmt.Fprintf(out, "\nwrote a CPU profile of %d more gleaner passes to %s\n", *rounds, *cpuProfile)
 	}
-
-	return printTable(out, results)
-}
-
-// result is what one extractor did over the timed passes.
-type result struct {
-	name       string
-	pages      int     // pages processed in the timed passes
-	bytes      int64   // HTML bytes processed in the timed passes
-	seconds    float64 // wall time of the timed passes
-	mallocs    uint64  // heap allocations during the timed passes
-	allocBytes uint64  // heap bytes allocated during the timed passes
-	failed     int     // distinct pages that returned an error
-	empty      int     // distinct pages that returned only white space
-}
-
-// measure runs one warm-up pass of ex over pages, then rounds timed passes.
-// A non-empty profilePath gets a CPU profile of the timed passes.
-func measure(ex extractor, pages []page, rounds int, profilePath string) (result, error) {
-	r := result{name: ex.name}
-	for _, p := range pages {
-		text, err := ex.run(p)
-		switch {
-		case err != nil:
-			r.failed++
-		case strings.TrimSpace(text) == "":
-			r.empty++
-		}
-	}
-
-	if profilePath != "" {
-		stop, err := startProfile(profilePath)
-		if err != nil {
-			return result{}, err
-		}
-		defer stop()
-	}
-
-	// Collect the warm-up's garbage first, so this extractor's numbers do
-	// not pay for it.
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start := time.Now()
-
-	for range rounds {
-		for _, p := range pages {
-			_, _ = ex.run(p)
-		}
-	}
-
-	r.seconds = time.Since(start).Seconds()
-	runtime.ReadMemStats(&after)
-	r.mallocs = after.Mallocs - before.Mallocs
-	r.allocBytes = after.TotalAlloc - before.TotalAlloc
-	r.pages = rounds * len(pages)
-	for _, p := range pages {
-		r.bytes += int64(rounds * len(p.html))
-	}
-	return r, nil
-}
-
-func startProfile(path string) (stop func(), err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("create cpu profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("start cpu profile: %w", err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-	}, nil
+	return nil
 }
 
 // printTable writes the results as a Markdown table. MB is 10^6 bytes of
-// HTML input; the last column is gleaner's pages/s divided by the row's.
+// HTML input. results[0] must be gleaner's, because the last column is
+// gleaner's pages/s divided by the row's.
 func printTable(out io.Writer, results []result) error {
 	w := tabwriter.NewWriter(out, 0, 0, 1, ' ', tabwriter.Debug)
 	fmt.Fprintln(w, "\textractor\tpages\tseconds\tpages/s\tMB/s\tallocs/page\tKB alloc/page\terrors\tempty\tgleaner/this\t")
@@ -179,6 +119,3 @@ func printTable(out io.Writer, results []result) error {
 	}
 	return w.Flush()
 }
-
-// pages2s returns the pages processed per second.
-func (r result) pagesPerSecond() float64 { return float64(r.pages) / r.seconds }

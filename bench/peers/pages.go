@@ -22,11 +22,11 @@ type page struct {
 	url  *url.URL // the address the page was saved from, or a placeholder
 }
 
-// errNoPages means the folders searched hold no page files.
+// errNoPages means the folders searched contain no page files.
 var errNoPages = errors.New("no pages found")
 
-// Default page folders, relative to a folder named shared that sits beside
-// the repository or above it.
+// defaultPageDirs are the default page folders, relative to the working
+// directory or one of its parents.
 var defaultPageDirs = []string{
 	filepath.Join("shared", "corpus", "scrapinghub-dev", "html"),
 	filepath.Join("shared", "corpus", "pages"),

@@ -1,8 +1,17 @@
 // Package date reads publication times out of page text and attribute
 // values: ISO 8601 and other machine forms, Chinese, Japanese, Korean and
-// English written dates, full-width digits, and relative times such as
-// "8小時前" or "3 hours ago" counted back from the fetch time. It knows
-// nothing of HTML.
+// English written dates, and relative times such as "8小時前" or "3 hours
+// ago" counted back from the fetch time. It knows nothing of HTML.
+//
+// Parse and FindAll also read dates with a month name in Spanish,
+// Portuguese, French, German, Italian, Dutch, Danish, Norwegian, Swedish,
+// Polish, Russian, Ukrainian, Turkish, Indonesian, Malay, Hungarian,
+// Lithuanian, Bengali, Hindi, Arabic and Persian ("2 de abril de 2020",
+// "2. April 2020", "2 апреля 2020 г.", "2020. április 2."), Vietnamese
+// dates ("2 tháng 4 năm 2020"), and times written "10h30", "10.30 Uhr",
+// "kl. 10.30" or "ore 10:30". Such a month name counts only between a day
+// number and a four-digit year. Decimal digits of every script ("২০২০",
+// "٢٠٢٠", "۲۰۲۰", full-width "２０２３") are read as ASCII digits.
 //
 // Three entry points share one set of patterns, compiled once at package
 // initialisation:
@@ -23,6 +32,10 @@
 //   - Relative forms ("昨天", "3天前", "an hour ago") and dates without a year
 //     ("11月2日", "11-12 08:30") need a reference time. With a zero reference
 //     they give no value.
+//   - A numeric date such as "02/04/2020" is read day first when the first
+//     number is over 12 or a weekday of a day-first language or the
+//     Vietnamese "ngày" comes right before it ("jueves, 02/04/2020").
+//     Otherwise it is month first, as in the United States.
 //   - Dates before 1990 are rejected. With a non-zero reference, so is
 //     anything more than one day after it. With a zero reference (and always
 //     in ParseMachine) the limit is one year after the current time.

@@ -30,10 +30,11 @@ const (
 	// take it only after a timeWordPat or before "Uhr", "uur" or "h".
 	dotClockPat = `(?P<hour>\d{1,2})\.(?P<minute>\d{2})`
 
-	// timeWordPat is a word between a date and its time: "at", "um",
-	// "à", "às", "a las", "alle ore", "ore", "om", "kl.", "klokken",
-	// "o godz.", "в", "о", "pukul", "lúc", "saat".
-	timeWordPat = `(?:(?i:at|um|à|às|as|a\s+las?|alle(?:\s+ore)?|ore|om|o(?:\s+godz\.)?|klokken|klockan|pukul|jam|lúc|saat|в|о)\s+` +
+	// timeWordPat is a word between a date and its time: "at", "um", "à",
+	// "às", "a las", "alle ore", "ore", "om", "kl.", "klokken", "o godz.",
+	// "в", "о", "pukul", "jam", "lúc", "saat". The unaccented Portuguese
+	// "as" is left out because it is an English word.
+	timeWordPat = `(?:(?i:at|um|à|às|a\s+las?|alle(?:\s+ore)?|ore|om|o(?:\s+godz\.)?|klokken|klockan|pukul|jam|lúc|saat|в|о)\s+` +
 		`|(?i:kl|godz)\.?\s*)`
 
 	// dateTimePat joins a date to the time after it: "T", or a space, a

@@ -32,10 +32,11 @@ var (
 		"WET": 0, "WEST": 1 * hour,
 		"BST": 1 * hour,
 		"CET": 1 * hour, "CEST": 2 * hour,
+		"MEZ": 1 * hour, "MESZ": 2 * hour, // German names of CET and CEST
 		"EET": 2 * hour, "EEST": 3 * hour,
 		"MSK": 3 * hour,
 		"IST": 5*hour + 30*60,
-		"WIB": 7 * hour,
+		"WIB": 7 * hour, "WITA": 8 * hour, "WIT": 9 * hour, // Indonesia
 		"HKT": 8 * hour, "SGT": 8 * hour, "PHT": 8 * hour, "AWST": 8 * hour,
 		"JST": 9 * hour, "KST": 9 * hour,
 		"ACST": 9*hour + 30*60,
