@@ -39,20 +39,20 @@ var recommendLabel = regexp.MustCompile(`(?i)推荐|推薦|相关|相關|延伸|
 var hotLabel = regexp.MustCompile(`(?i)热门|熱門|热点|熱點|排行|最热|最熱|热榜|熱榜|热读|熱讀|最新|24小时|24小時|快讯|快訊|popular|most read|most viewed|trending|top stories|latest|breaking|meistgelesen|人気|ランキング`)
 
 // Class and id fragments of related lists.
-var recommendClass = regexp.MustCompile(`(?i)related|recommend|\brec\b|rec[-_]|similar|suggest|read-?next|readmore|read-more|more-?(stories|news|articles)|also|tuijian|xiangguan|xgyd|xgxw|relevant|outbrain|taboola`)
+var recommendClass = regexp.MustCompile(`related|recommend|\brec\b|rec[-_]|similar|suggest|read-?next|readmore|read-more|more-?(stories|news|articles)|also|tuijian|xiangguan|xgyd|xgxw|relevant|outbrain|taboola`)
 
 // Class and id fragments of navigation.
-var navClass = regexp.MustCompile(`(?i)\bnav|menu|breadcrumb|crumb|footer|\bfoot\b|pag(er|ination)|\btags?\b|tag-?list|keyword|topbar|header|masthead|site-?map|friend-?link|links?-?list`)
+var navClass = regexp.MustCompile(`\bnav|menu|breadcrumb|crumb|footer|\bfoot\b|pag(er|ination)|\btags?\b|tag-?list|keyword|topbar|header|masthead|site-?map|friend-?link|links?-?list`)
 
 // inlineRelatedLabel starts a paragraph that is a link to another story
 // inside the body: "RELATED: ...", "相关阅读：...".
 var inlineRelatedLabel = regexp.MustCompile(`(?i)^\s*(related|read more|read also|also read|see also|more|recommended|related story|related article|related coverage|watch|listen|相关阅读|相關閱讀|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|相关新闻|相關新聞|相关报道|相關報導|阅读更多|閱讀更多)\s*[:：|]`)
 
 // headingClass matches class names of block headings.
-var headingClass = regexp.MustCompile(`(?i)title|heading|\bhd\b|head\b|caption|label`)
+var headingClass = regexp.MustCompile(`title|heading|\bhd\b|head\b|caption|label`)
 
 // sourceClass matches class names of the outlet on a teaser card.
-var sourceClass = regexp.MustCompile(`(?i)(^|[\s_-])(src|source|origin|media|from|site|publisher|outlet|author|channel)([\s_-]|$)`)
+var sourceClass = regexp.MustCompile(`(^|[\s_-])(src|source|origin|media|from|site|publisher|outlet|author|channel)([\s_-]|$)`)
 
 // sourceLabel reads "来源：X" forms in card text.
 var sourceLabel = regexp.MustCompile(`(?:来源|來源|出处|出處|Source|Via)\s*[:：]\s*(\S[^|｜\n]{0,30})`)
@@ -107,7 +107,7 @@ func (p *page) blockAt(n *html.Node) *linkBlock {
 	groups := map[string][]*html.Node{}
 	var keys []string
 	for _, c := range children {
-		if !isCard(c) {
+		if !p.isCard(c) {
 			continue
 		}
 		k := shapeKey(c)
@@ -130,15 +130,15 @@ func (p *page) blockAt(n *html.Node) *linkBlock {
 	// link boxes among its sections is not a list.
 	cardWeight := 0
 	for _, c := range cards {
-		cardWeight += textWeight(nodeText(c))
+		cardWeight += p.st.weightOf(c)
 	}
-	if cardWeight*2 < textWeight(nodeText(n)) {
+	if cardWeight*2 < p.st.weightOf(n) {
 		return nil
 	}
 
 	b := &linkBlock{container: n, cards: cards}
 	b.heading = p.blockHeading(n, cards[0])
-	b.kind = classifyBlock(n, b.heading)
+	b.kind = p.classifyBlock(n, b.heading)
 	seen := map[string]bool{}
 	for _, c := range cards {
 		e, ok := p.cardEntry(c)
@@ -179,13 +179,13 @@ func shapeKey(n *html.Node) string {
 // isCard reports whether n can be a teaser card: it has a headline link,
 // and that link is a large part of its text. A paragraph of prose with a
 // link in it is not a card, nor is a long block of text.
-func isCard(n *html.Node) bool {
-	link := mainLink(n)
+func (p *page) isCard(n *html.Node) bool {
+	link := p.mainLink(n)
 	if link == nil {
 		return false
 	}
-	total := textWeight(nodeText(n))
-	lw := textWeight(nodeText(link))
+	total := p.st.weightOf(n)
+	lw := p.st.weightOf(link)
 	if total > 900 {
 		return false
 	}
@@ -198,7 +198,7 @@ func isCard(n *html.Node) bool {
 
 // mainLink returns the link of a card that leads to its article: the link
 // with the longest text, when that text looks like a headline.
-func mainLink(card *html.Node) *html.Node {
+func (p *page) mainLink(card *html.Node) *html.Node {
 	var best *html.Node
 	bestLen := 0
 	var walk func(n *html.Node)
@@ -206,7 +206,7 @@ func mainLink(card *html.Node) *html.Node {
 		if n.Type == html.ElementNode && n.Data == "a" {
 			if href := strings.TrimSpace(attr(n, "href")); href != "" && !strings.HasPrefix(href, "#") &&
 				!strings.HasPrefix(strings.ToLower(href), "javascript:") {
-				l := textWeight(nodeText(n))
+				l := p.st.weightOf(n)
 				if l > bestLen {
 					best, bestLen = n, l
 				}
@@ -244,7 +244,7 @@ func (p *page) blockHeading(container, firstCard *html.Node) string {
 			}
 			// Only the element right before counts; a paragraph between
 			// means the heading belongs to something else.
-			if textWeight(nodeText(s)) > 0 {
+			if p.st.weightOf(s) > 0 {
 				break
 			}
 		}
@@ -264,7 +264,7 @@ func headingText(n *html.Node) string {
 	isHeading := headingLevel(n) > 0
 	if !isHeading {
 		ci := classID(n)
-		isHeading = ci != "" && headingClass.MatchString(ci) && mainLink(n) == nil
+		isHeading = ci != "" && headingClass.MatchString(ci) && linkWeight(n) < 4
 	}
 	if !isHeading {
 		return ""
@@ -276,7 +276,7 @@ func headingText(n *html.Node) string {
 	return t
 }
 
-func classifyBlock(container *html.Node, heading string) int {
+func (p *page) classifyBlock(container *html.Node, heading string) int {
 	switch {
 	case heading != "" && recommendLabel.MatchString(heading):
 		return blockRecommend
@@ -292,9 +292,9 @@ func classifyBlock(container *html.Node, heading string) int {
 			continue
 		}
 		switch {
-		case recommendClass.MatchString(ci):
+		case p.matchClass(recommendClass, ci):
 			return blockRecommend
-		case navClass.MatchString(ci):
+		case p.matchClass(navClass, ci):
 			return blockNav
 		}
 		if a == container.Parent.Parent {
@@ -346,7 +346,7 @@ func titleLength(s string) int {
 // cardEntry reads one card: its article link, title, summary, source and
 // time.
 func (p *page) cardEntry(card *html.Node) (Entry, bool) {
-	link := mainLink(card)
+	link := p.mainLink(card)
 	if link == nil {
 		return Entry{}, false
 	}
@@ -375,7 +375,7 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 			}
 		}
 		if e.Source == "" && utf8.RuneCountInString(t) <= 40 {
-			if ci != "" && sourceClass.MatchString(ci) && !isNumeric(t) {
+			if p.matchClass(sourceClass, ci) && !isNumeric(t) {
 				e.Source = t
 				continue
 			}
@@ -507,7 +507,7 @@ func (p *page) inlineRelated(n *html.Node) *linkBlock {
 	if m == "" {
 		return nil
 	}
-	link := mainLink(n)
+	link := p.mainLink(n)
 	if link == nil {
 		return nil
 	}

@@ -24,13 +24,13 @@ var inlineTags = map[string]bool{
 
 // Class and id fragments that raise or lower a container's score.
 var (
-	positiveClass = regexp.MustCompile(`(?i)article|body|content|entry|main|post|story|text|detail|blog|news-?txt|\bcon\b|zw|rich|prose|paragraph|markdown|maintext|页面正文`)
-	negativeClass = regexp.MustCompile(`(?i)comment|disqus|share|social|sns|footer|\bfoot\b|\bnav|menu|breadcrumb|crumb|sidebar|side-?bar|\bside\b|widget|related|recommend|promo|advert|\bads?\b|ad-|-ad\b|banner|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|pagination|pager|\btags?\b|keyword|copyright|disclaimer|statement|author-?(bio|info|box)|byline|masthead|login|qrcode|erweima|hot|rank|outbrain|taboola|print|download|vote|rating|reward|dashang|zan\b`)
+	positiveClass = regexp.MustCompile(`article|body|content|entry|main|post|story|text|detail|blog|news-?txt|\bcon\b|zw|rich|prose|paragraph|markdown|maintext|页面正文`)
+	negativeClass = regexp.MustCompile(`comment|disqus|share|social|sns|footer|\bfoot\b|\bnav|menu|breadcrumb|crumb|sidebar|side-?bar|\bside\b|widget|related|recommend|promo|advert|\bads?\b|ad-|-ad\b|banner|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|pagination|pager|\btags?\b|keyword|copyright|disclaimer|statement|author-?(bio|info|box)|byline|masthead|login|qrcode|erweima|hot|rank|outbrain|taboola|print|download|vote|rating|reward|dashang|zan\b`)
 )
 
 // boilerClass marks elements inside the body container that are never
 // article text, whatever their size.
-var boilerClass = regexp.MustCompile(`(?i)comment|disqus|share|sharing|social|\bsns\b|breadcrumb|crumb|related|recommend|promo|advert|\bads?\b|ad-slot|ad-?container|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|\btags?\b|tag-?list|keywords?\b|copyright|disclaimer|statement|byline|\bauthor\b|post-author|about-?(the-)?author|author-?(bio|info|box|card|content|profile|details|wrap|desc)|qrcode|erweima|reward|dashang|print|vote|rating|caption|credit|pic-?(note|txt|info|desc)|img-?(desc|note|txt)|photo-?(desc|caption|credit)|\bmeta\b|post-?meta|article-?meta|entry-?meta|news-?meta|info-?bar|\bdate\b|\btime\b|timestamp|\bsource\b|readmore|read-more|more-?link`)
+var boilerClass = regexp.MustCompile(`comment|disqus|share|sharing|social|\bsns\b|breadcrumb|crumb|related|recommend|promo|advert|\bads?\b|ad-slot|ad-?container|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|\btags?\b|tag-?list|keywords?\b|copyright|disclaimer|statement|byline|\bauthor\b|post-author|about-?(the-)?author|author-?(bio|info|box|card|content|profile|details|wrap|desc)|qrcode|erweima|reward|dashang|print|vote|rating|caption|credit|pic-?(note|txt|info|desc)|img-?(desc|note|txt)|photo-?(desc|caption|credit)|\bmeta\b|post-?meta|article-?meta|entry-?meta|news-?meta|info-?bar|\bdate\b|\btime\b|timestamp|\bsource\b|readmore|read-more|more-?link`)
 
 // boilerLine matches lines that are page furniture even inside the body:
 // disclaimers, share prompts, copyright notes, editor credits.
@@ -42,7 +42,7 @@ var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责�
 var tailLine = regexp.MustCompile(`(?i)^\s*(have a tip\b|got a tip\b|subscribe to\b|sign up for\b|follow .{1,60} on (twitter|facebook|instagram|x)\b|follow (us|the|newsbeat)\b|invest in journalism|support (our|independent) journalism|mit einer spende|(reporting|writing) by [^;]{1,80}; editing by|tell us what you think|comments?$)`)
 
 // commentClass matches class names and ids of comment threads.
-var commentClass = regexp.MustCompile(`(?i)comment|disqus`)
+var commentClass = regexp.MustCompile(`comment|disqus`)
 
 // isComplementary reports whether n is marked as content beside the main
 // text (role="complementary"): fact boxes, rails, asides in other tags.
@@ -113,7 +113,7 @@ func (p *page) scoreAndRender(root *html.Node, lenient bool) (string, []*html.No
 
 	r := &renderer{p: p, lenient: lenient}
 	for _, n := range nodes {
-		r.total += textWeight(nodeText(n))
+		r.total += p.st.weightOf(n)
 	}
 	for _, n := range nodes {
 		r.block(n)
@@ -136,7 +136,7 @@ func (p *page) scoreUnits(root *html.Node, scores scoreBoard) {
 			}
 			// Comment threads can outweigh a short article; they are never
 			// its body.
-			if ci := classID(c); ci != "" && commentClass.MatchString(ci) {
+			if p.matchClass(commentClass, classID(c)) {
 				continue
 			}
 			unit := c.Data == "p" || c.Data == "pre" || c.Data == "blockquote" || c.Data == "td" ||
@@ -156,7 +156,7 @@ func (p *page) scoreUnit(n *html.Node, scores scoreBoard) {
 	if w < 25 {
 		return
 	}
-	lw := linkWeight(n)
+	lw := p.st.linkWeightOf(n)
 	density := float64(lw) / float64(w+1)
 	if density > 1 {
 		density = 1
@@ -181,7 +181,7 @@ func (p *page) scoreUnit(n *html.Node, scores scoreBoard) {
 			break
 		}
 		if _, ok := scores[target]; !ok {
-			scores[target] = initialScore(target)
+			scores[target] = p.initialScore(target)
 		}
 		scores[target] += s / float64(level)
 		target = target.Parent
@@ -190,7 +190,7 @@ func (p *page) scoreUnit(n *html.Node, scores scoreBoard) {
 
 // initialScore is a container's score before its paragraphs count: by tag
 // and by class names.
-func initialScore(n *html.Node) float64 {
+func (p *page) initialScore(n *html.Node) float64 {
 	s := 0.0
 	switch n.Data {
 	case "article":
@@ -208,23 +208,23 @@ func initialScore(n *html.Node) float64 {
 	case "body":
 		s -= 5
 	}
-	s += classWeight(n)
+	s += p.classWeight(n)
 	if strings.EqualFold(attr(n, "itemprop"), "articleBody") {
 		s += 30
 	}
 	return s
 }
 
-func classWeight(n *html.Node) float64 {
+func (p *page) classWeight(n *html.Node) float64 {
 	ci := classID(n)
 	if ci == "" {
 		return 0
 	}
 	w := 0.0
-	if negativeClass.MatchString(ci) {
+	if p.matchClass(negativeClass, ci) {
 		w -= 25
 	}
-	if positiveClass.MatchString(ci) {
+	if p.matchClass(positiveClass, ci) {
 		w += 25
 	}
 	return w
@@ -236,7 +236,7 @@ func (p *page) topCandidate(scores scoreBoard) *html.Node {
 	var best *html.Node
 	bestScore := 0.0
 	for n, s := range scores {
-		final := s * (1 - linkDensity(n))
+		final := s * (1 - p.st.density(n))
 		scores[n] = final
 		if best == nil || final > bestScore || (final == bestScore && isAncestor(n, best)) {
 			best, bestScore = n, final
@@ -261,11 +261,11 @@ func (p *page) topCandidate(scores scoreBoard) *html.Node {
 	// chunks, which sit beside the wrapper and not beside the paragraphs.
 	// A link-heavy parent is a menu or a mis-nested link, so the climb
 	// stops there.
-	own := textWeight(nodeText(best)) - linkWeight(best)
+	own := p.st.weightOf(best) - p.st.linkWeightOf(best)
 	for best.Parent != nil && best.Parent.Type == html.ElementNode && best.Parent.Data != "body" {
 		parent := best.Parent
-		parentOwn := textWeight(nodeText(parent)) - linkWeight(parent)
-		if parentOwn > own+20 || linkDensity(parent) > 0.5 {
+		parentOwn := p.st.weightOf(parent) - p.st.linkWeightOf(parent)
+		if parentOwn > own+20 || p.st.density(parent) > 0.5 {
 			break
 		}
 		best, own = parent, parentOwn
@@ -302,7 +302,7 @@ func (p *page) withSiblings(top *html.Node, scores scoreBoard) []*html.Node {
 		}
 		// Repeated wrappers of the same kind hold the article's next
 		// chunks, split by ads or images.
-		if topClass != "" && s.Data == top.Data && attr(s, "class") == topClass && linkDensity(s) < 0.3 && nodeText(s) != "" {
+		if topClass != "" && s.Data == top.Data && attr(s, "class") == topClass && p.st.density(s) < 0.3 && p.st.weightOf(s) > 0 {
 			out = append(out, s)
 			continue
 		}
@@ -314,7 +314,7 @@ func (p *page) withSiblings(top *html.Node, scores scoreBoard) []*html.Node {
 		if s.Data == "p" {
 			text := nodeText(s)
 			w := textWeight(text)
-			ld := linkDensity(s)
+			ld := p.st.density(s)
 			if (w > 240 && ld < 0.25) || (w > 0 && w <= 240 && ld == 0 && strings.ContainsAny(text, ".。!！?？")) {
 				out = append(out, s)
 			}
@@ -477,7 +477,7 @@ func (r *renderer) skip(n *html.Node) bool {
 		if n.Data == "figure" && hasProse(n) {
 			return false
 		}
-		if n.Data == "header" && textWeight(nodeText(n)) > 600 {
+		if n.Data == "header" && r.p.st.weightOf(n) > 600 {
 			return false
 		}
 		return true
@@ -488,19 +488,19 @@ func (r *renderer) skip(n *html.Node) bool {
 	if isCaptionBlock(n) {
 		return true
 	}
-	if h := firstHeading(n); h != "" && (recommendLabel.MatchString(h) || hotLabel.MatchString(h)) && linkDensity(n) > 0.3 {
+	if h := firstHeading(n); h != "" && (recommendLabel.MatchString(h) || hotLabel.MatchString(h)) && r.p.st.density(n) > 0.3 {
 		// A list under a "Related" or "Most read" heading inside the body.
 		return true
 	}
 	ci := classID(n)
-	if !r.lenient && ci != "" && boilerClass.MatchString(ci) && !(positiveClass.MatchString(ci) && textWeight(nodeText(n)) > 600) {
+	if !r.lenient && r.p.matchClass(boilerClass, ci) && !(r.p.matchClass(positiveClass, ci) && r.p.st.weightOf(n) > 600) {
 		// An element with a furniture class name that holds most of the
 		// text is the article itself ("read-more" wrapping the rest).
-		if r.total == 0 || textWeight(nodeText(n))*2 < r.total {
+		if r.total == 0 || r.p.st.weightOf(n)*2 < r.total {
 			return true
 		}
 	}
-	if (n.Data == "ul" || n.Data == "ol" || n.Data == "dl" || n.Data == "div" || n.Data == "p") && linkDensity(n) > 0.6 && !isTermList(n) {
+	if (n.Data == "ul" || n.Data == "ol" || n.Data == "dl" || n.Data == "div" || n.Data == "p") && r.p.st.density(n) > 0.6 && !isTermList(n) {
 		return true
 	}
 	return false

@@ -128,6 +128,7 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 	p.readMeta()
 	p.detectLang()
 	p.prune()
+	p.st = computeStats(p.doc)
 	if p.visibleWeight() == 0 && p.meta.first("og:title") == "" && p.metaTitle == "" {
 		return nil, fmt.Errorf("%w", ErrEmpty)
 	}
@@ -140,6 +141,7 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 	p.listing = listing
 	if !listing {
 		p.takeRecommended()
+		p.st = computeStats(p.doc)
 		p.extractBody()
 	} else {
 		p.takeItems()
@@ -181,10 +183,12 @@ type page struct {
 	recommended []Entry
 	items       []Entry
 	why         map[string]string // field name to the method that gave it
+	st          *textStats
+	classCache  map[classKey]bool
 }
 
 func newPage(doc *html.Node, opts Options) *page {
-	p := &page{doc: doc, opts: opts, ref: opts.FetchedAt, meta: metaSet{}, why: map[string]string{}}
+	p := &page{doc: doc, opts: opts, ref: opts.FetchedAt, meta: metaSet{}, why: map[string]string{}, classCache: map[classKey]bool{}}
 	if u, err := url.Parse(strings.TrimSpace(opts.URL)); err == nil && u.Scheme != "" {
 		p.base = u
 	}

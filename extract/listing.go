@@ -17,7 +17,7 @@ func (p *page) isListing() bool {
 	cardWeight, cardCount := 0, 0
 	for _, b := range p.blocks {
 		inBlock[b.container] = true
-		if b.kind != blockUnknown || len(b.entries) < 3 || p.samePathEntries(b) || inSidebar(b.container) {
+		if b.kind != blockUnknown || len(b.entries) < 3 || p.samePathEntries(b) || p.inSidebar(b.container) {
 			continue
 		}
 		cardWeight += b.weight
@@ -70,7 +70,8 @@ func (p *page) proseWeight(skip map[*html.Node]bool) (prose, links int) {
 				w := textWeight(text)
 				// Punctuated text is prose; so is a long unpunctuated run
 				// such as verse or lyrics split by <br>.
-				if (w >= 30 && punctCount(text) > 0 && linkWeight(n)*3 < w) || (w >= 300 && linkWeight(n)*5 < w) {
+				lw := p.st.linkWeightOf(n)
+				if (w >= 30 && punctCount(text) > 0 && lw*3 < w) || (w >= 300 && lw*5 < w) {
 					prose += w
 				}
 				// Old pages nest tables in <p>; only a plain paragraph ends
@@ -230,17 +231,17 @@ func (p *page) samePathEntries(b *linkBlock) bool {
 }
 
 // sidebarClass matches class names of side columns and widgets.
-var sidebarClass = regexp.MustCompile(`(?i)sidebar|side-?bar|\bside\b|\baside\b|widget|\brail\b|right-?col|left-?col|col-?right|col-?left`)
+var sidebarClass = regexp.MustCompile(`sidebar|side-?bar|\bside\b|\baside\b|widget|\brail\b|right-?col|left-?col|col-?right|col-?left`)
 
 // inSidebar reports whether n sits in a side column, the page chrome or a
 // widget: lists there do not make the page an index of cards.
-func inSidebar(n *html.Node) bool {
+func (p *page) inSidebar(n *html.Node) bool {
 	for a := n; a != nil && a.Type == html.ElementNode; a = a.Parent {
 		switch a.Data {
 		case "aside", "nav", "footer", "header":
 			return true
 		}
-		if ci := classID(a); ci != "" && sidebarClass.MatchString(ci) {
+		if p.matchClass(sidebarClass, classID(a)) {
 			return true
 		}
 	}

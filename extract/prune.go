@@ -70,5 +70,5 @@ func isHidden(n *html.Node) bool {
 
 // visibleWeight returns the text weight of the whole document.
 func (p *page) visibleWeight() int {
-	return textWeight(nodeText(p.doc))
+	return p.st.weightOf(p.doc)
 }

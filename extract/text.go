@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -210,4 +211,96 @@ func truncateRunes(s string, n int) string {
 		i++
 	}
 	return s
+}
+
+// textStats caches, per element, the text weight below it and the part of
+// that weight inside links, so density checks cost O(1) instead of a walk
+// of the subtree each.
+type textStats struct {
+	weight map[*html.Node]int
+	links  map[*html.Node]int
+}
+
+// computeStats fills the cache for the tree below root in one pass. It
+// must run again after the tree changes.
+func computeStats(root *html.Node) *textStats {
+	st := &textStats{weight: map[*html.Node]int{}, links: map[*html.Node]int{}}
+	st.fill(root, false)
+	return st
+}
+
+func (st *textStats) fill(n *html.Node, inLink bool) (weight, links int) {
+	switch n.Type {
+	case html.TextNode:
+		w := textWeight(n.Data)
+		if inLink {
+			return w, w
+		}
+		return w, 0
+	case html.ElementNode:
+		if invisibleTags[n.Data] {
+			return 0, 0
+		}
+		inLink = inLink || n.Data == "a"
+	case html.CommentNode:
+		return 0, 0
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w, l := st.fill(c, inLink)
+		weight += w
+		links += l
+	}
+	st.weight[n] = weight
+	st.links[n] = links
+	return weight, links
+}
+
+// weightOf returns the text weight below n.
+func (st *textStats) weightOf(n *html.Node) int {
+	if w, ok := st.weight[n]; ok {
+		return w
+	}
+	return textWeight(nodeText(n))
+}
+
+// linkWeightOf returns the text weight inside links below n.
+func (st *textStats) linkWeightOf(n *html.Node) int {
+	if w, ok := st.links[n]; ok {
+		return w
+	}
+	return linkWeight(n)
+}
+
+// density is the share of n's text that sits in links.
+func (st *textStats) density(n *html.Node) float64 {
+	total := st.weightOf(n)
+	if total == 0 {
+		return 0
+	}
+	d := float64(st.linkWeightOf(n)) / float64(total)
+	if d > 1 {
+		return 1
+	}
+	return d
+}
+
+// classKey identifies one regular expression applied to one class string.
+type classKey struct {
+	re *regexp.Regexp
+	ci string
+}
+
+// matchClass reports whether re matches the class string ci, remembering
+// the answer: pages repeat a few class strings on thousands of elements.
+func (p *page) matchClass(re *regexp.Regexp, ci string) bool {
+	if ci == "" {
+		return false
+	}
+	key := classKey{re, ci}
+	if m, ok := p.classCache[key]; ok {
+		return m
+	}
+	m := re.MatchString(ci)
+	p.classCache[key] = m
+	return m
 }
