@@ -39,20 +39,20 @@ var recommendLabel = regexp.MustCompile(`(?i)推荐|推薦|相关|相關|延伸|
 var hotLabel = regexp.MustCompile(`(?i)热门|熱門|热点|熱點|排行|最热|最熱|热榜|熱榜|热读|熱讀|最新|24小时|24小時|快讯|快訊|popular|most read|most viewed|trending|top stories|latest|breaking|meistgelesen|人気|ランキング`)
 
 // Class and id fragments of related lists.
-var recommendClass = regexp.MustCompile(`related|recommend|\brec\b|rec[-_]|similar|suggest|read-?next|readmore|read-more|more-?(stories|news|articles)|also|tuijian|xiangguan|xgyd|xgxw|relevant|outbrain|taboola`)
+var recommendClass = mustClassPattern(`related|recommend|\brec\b|rec[-_]|similar|suggest|read-?next|readmore|read-more|more-?(stories|news|articles)|also|tuijian|xiangguan|xgyd|xgxw|relevant|outbrain|taboola`)
 
 // Class and id fragments of navigation.
-var navClass = regexp.MustCompile(`\bnav|menu|breadcrumb|crumb|footer|\bfoot\b|pag(er|ination)|\btags?\b|tag-?list|keyword|topbar|header|masthead|site-?map|friend-?link|links?-?list`)
+var navClass = mustClassPattern(`\bnav|menu|breadcrumb|crumb|footer|\bfoot\b|pag(er|ination)|\btags?\b|tag-?list|keyword|topbar|header|masthead|site-?map|friend-?link|links?-?list`)
 
 // inlineRelatedLabel starts a paragraph that is a link to another story
 // inside the body: "RELATED: ...", "相关阅读：...".
 var inlineRelatedLabel = regexp.MustCompile(`(?i)^\s*(related|read more|read also|also read|see also|more|recommended|related story|related article|related coverage|watch|listen|相关阅读|相關閱讀|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|相关新闻|相關新聞|相关报道|相關報導|阅读更多|閱讀更多)\s*[:：|]`)
 
 // headingClass matches class names of block headings.
-var headingClass = regexp.MustCompile(`title|heading|\bhd\b|head\b|caption|label`)
+var headingClass = mustClassPattern(`title|heading|\bhd\b|head\b|caption|label`)
 
 // sourceClass matches class names of the outlet on a teaser card.
-var sourceClass = regexp.MustCompile(`(^|[\s_-])(src|source|origin|media|from|site|publisher|outlet|author|channel)([\s_-]|$)`)
+var sourceClass = mustClassPattern(`(^|[\s_-])(src|source|origin|media|from|site|publisher|outlet|author|channel)([\s_-]|$)`)
 
 // sourceLabel reads "来源：X" forms in card text.
 var sourceLabel = regexp.MustCompile(`(?:来源|來源|出处|出處|Source|Via)\s*[:：]\s*(\S[^|｜\n]{0,30})`)
@@ -107,7 +107,7 @@ func (p *page) blockAt(n *html.Node) *linkBlock {
 	groups := map[string][]*html.Node{}
 	var keys []string
 	for _, c := range children {
-		if !p.isCard(c) {
+		if p.st.linkWeightOf(c) < 4 || !p.isCard(c) {
 			continue
 		}
 		k := shapeKey(c)
@@ -292,9 +292,9 @@ func (p *page) classifyBlock(container *html.Node, heading string) int {
 			continue
 		}
 		switch {
-		case p.matchClass(recommendClass, ci):
+		case p.matchNode(recommendClass, a):
 			return blockRecommend
-		case p.matchClass(navClass, ci):
+		case p.matchNode(navClass, a):
 			return blockNav
 		}
 		if a == container.Parent.Parent {
@@ -366,7 +366,6 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 		if t == "" || t == title {
 			continue
 		}
-		ci := classID(leaf)
 		if e.Published == "" {
 			if v, ok := date.Parse(t, p.ref, p.zone()); ok && utf8.RuneCountInString(t) <= utf8.RuneCountInString(v.Raw)+12 {
 				e.Published = v.Format()
@@ -375,7 +374,7 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 			}
 		}
 		if e.Source == "" && utf8.RuneCountInString(t) <= 40 {
-			if p.matchClass(sourceClass, ci) && !isNumeric(t) {
+			if p.matchNode(sourceClass, leaf) && !isNumeric(t) {
 				e.Source = t
 				continue
 			}

@@ -24,13 +24,13 @@ var inlineTags = map[string]bool{
 
 // Class and id fragments that raise or lower a container's score.
 var (
-	positiveClass = regexp.MustCompile(`article|body|content|entry|main|post|story|text|detail|blog|news-?txt|\bcon\b|zw|rich|prose|paragraph|markdown|maintext|页面正文`)
-	negativeClass = regexp.MustCompile(`comment|disqus|share|social|sns|footer|\bfoot\b|\bnav|menu|breadcrumb|crumb|sidebar|side-?bar|\bside\b|widget|related|recommend|promo|advert|\bads?\b|ad-|-ad\b|banner|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|pagination|pager|\btags?\b|keyword|copyright|disclaimer|statement|author-?(bio|info|box)|byline|masthead|login|qrcode|erweima|hot|rank|outbrain|taboola|print|download|vote|rating|reward|dashang|zan\b`)
+	positiveClass = mustClassPattern(`article|body|content|entry|main|post|story|text|detail|blog|news-?txt|\bcon\b|zw|rich|prose|paragraph|markdown|maintext|页面正文`)
+	negativeClass = mustClassPattern(`comment|disqus|share|social|sns|footer|\bfoot\b|\bnav|menu|breadcrumb|crumb|sidebar|side-?bar|\bside\b|widget|related|recommend|promo|advert|\bads?\b|ad-|-ad\b|banner|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|pagination|pager|\btags?\b|keyword|copyright|disclaimer|statement|author-?(bio|info|box)|byline|masthead|login|qrcode|erweima|hot|rank|outbrain|taboola|print|download|vote|rating|reward|dashang|zan\b`)
 )
 
 // boilerClass marks elements inside the body container that are never
 // article text, whatever their size.
-var boilerClass = regexp.MustCompile(`comment|disqus|share|sharing|social|\bsns\b|breadcrumb|crumb|related|recommend|promo|advert|\bads?\b|ad-slot|ad-?container|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|\btags?\b|tag-?list|keywords?\b|copyright|disclaimer|statement|byline|\bauthor\b|post-author|about-?(the-)?author|author-?(bio|info|box|card|content|profile|details|wrap|desc)|qrcode|erweima|reward|dashang|print|vote|rating|caption|credit|pic-?(note|txt|info|desc)|img-?(desc|note|txt)|photo-?(desc|caption|credit)|\bmeta\b|post-?meta|article-?meta|entry-?meta|news-?meta|info-?bar|\bdate\b|\btime\b|timestamp|\bsource\b|readmore|read-more|more-?link`)
+var boilerClass = mustClassPattern(`comment|disqus|share|sharing|social|\bsns\b|breadcrumb|crumb|related|recommend|promo|advert|\bads?\b|ad-slot|ad-?container|sponsor|newsletter|subscribe|signup|cookie|consent|popup|modal|toolbar|\btags?\b|tag-?list|keywords?\b|copyright|disclaimer|statement|byline|\bauthor\b|post-author|about-?(the-)?author|author-?(bio|info|box|card|content|profile|details|wrap|desc)|qrcode|erweima|reward|dashang|print|vote|rating|caption|credit|pic-?(note|txt|info|desc)|img-?(desc|note|txt)|photo-?(desc|caption|credit)|\bmeta\b|post-?meta|article-?meta|entry-?meta|news-?meta|info-?bar|\bdate\b|\btime\b|timestamp|\bsource\b|readmore|read-more|more-?link`)
 
 // boilerLine matches lines that are page furniture even inside the body:
 // disclaimers, share prompts, copyright notes, editor credits.
@@ -42,7 +42,7 @@ var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责�
 var tailLine = regexp.MustCompile(`(?i)^\s*(have a tip\b|got a tip\b|subscribe to\b|sign up for\b|follow .{1,60} on (twitter|facebook|instagram|x)\b|follow (us|the|newsbeat)\b|invest in journalism|support (our|independent) journalism|mit einer spende|(reporting|writing) by [^;]{1,80}; editing by|tell us what you think|comments?$)`)
 
 // commentClass matches class names and ids of comment threads.
-var commentClass = regexp.MustCompile(`comment|disqus`)
+var commentClass = mustClassPattern(`comment|disqus`)
 
 // isComplementary reports whether n is marked as content beside the main
 // text (role="complementary"): fact boxes, rails, asides in other tags.
@@ -136,7 +136,7 @@ func (p *page) scoreUnits(root *html.Node, scores scoreBoard) {
 			}
 			// Comment threads can outweigh a short article; they are never
 			// its body.
-			if p.matchClass(commentClass, classID(c)) {
+			if p.matchNode(commentClass, c) {
 				continue
 			}
 			unit := c.Data == "p" || c.Data == "pre" || c.Data == "blockquote" || c.Data == "td" ||
@@ -221,10 +221,10 @@ func (p *page) classWeight(n *html.Node) float64 {
 		return 0
 	}
 	w := 0.0
-	if p.matchClass(negativeClass, ci) {
+	if p.matchNode(negativeClass, n) {
 		w -= 25
 	}
-	if p.matchClass(positiveClass, ci) {
+	if p.matchNode(positiveClass, n) {
 		w += 25
 	}
 	return w
@@ -492,8 +492,7 @@ func (r *renderer) skip(n *html.Node) bool {
 		// A list under a "Related" or "Most read" heading inside the body.
 		return true
 	}
-	ci := classID(n)
-	if !r.lenient && r.p.matchClass(boilerClass, ci) && !(r.p.matchClass(positiveClass, ci) && r.p.st.weightOf(n) > 600) {
+	if !r.lenient && r.p.matchNode(boilerClass, n) && !(r.p.matchNode(positiveClass, n) && r.p.st.weightOf(n) > 600) {
 		// An element with a furniture class name that holds most of the
 		// text is the article itself ("read-more" wrapping the rest).
 		if r.total == 0 || r.p.st.weightOf(n)*2 < r.total {

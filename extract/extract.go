@@ -248,6 +248,7 @@ func (p *page) record(listing bool) *Record {
 	if listing {
 		r.PageType = PageListing
 	}
+	normalizeRecord(r)
 	if !p.published.value.IsZero() {
 		r.Published = p.published.value.Format()
 		r.PublishedRaw = cleanText(p.published.value.Raw)
@@ -278,4 +279,23 @@ func contentHash(body string) string {
 	folded := strings.Join(strings.Fields(norm.NFKC.String(body)), " ")
 	sum := sha256.Sum256([]byte(folded))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// normalizeRecord puts every text field of r in Unicode NFC, so the same
+// text typed with combining marks and precomposed letters compares equal.
+func normalizeRecord(r *Record) {
+	nfc := norm.NFC.String
+	r.Title, r.Body, r.SiteName, r.Source = nfc(r.Title), nfc(r.Body), nfc(r.SiteName), nfc(r.Source)
+	for i := range r.Authors {
+		r.Authors[i] = nfc(r.Authors[i])
+	}
+	for i := range r.Images {
+		r.Images[i].Caption = nfc(r.Images[i].Caption)
+	}
+	for _, entries := range [][]Entry{r.Recommended, r.Items} {
+		for i := range entries {
+			e := &entries[i]
+			e.Title, e.Summary, e.Source, e.Block = nfc(e.Title), nfc(e.Summary), nfc(e.Source), nfc(e.Block)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package extract
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -231,7 +230,7 @@ func (p *page) samePathEntries(b *linkBlock) bool {
 }
 
 // sidebarClass matches class names of side columns and widgets.
-var sidebarClass = regexp.MustCompile(`sidebar|side-?bar|\bside\b|\baside\b|widget|\brail\b|right-?col|left-?col|col-?right|col-?left`)
+var sidebarClass = mustClassPattern(`sidebar|side-?bar|\bside\b|\baside\b|widget|\brail\b|right-?col|left-?col|col-?right|col-?left`)
 
 // inSidebar reports whether n sits in a side column, the page chrome or a
 // widget: lists there do not make the page an index of cards.
@@ -241,7 +240,7 @@ func (p *page) inSidebar(n *html.Node) bool {
 		case "aside", "nav", "footer", "header":
 			return true
 		}
-		if p.matchClass(sidebarClass, classID(a)) {
+		if p.matchNode(sidebarClass, a) {
 			return true
 		}
 	}

@@ -349,9 +349,10 @@ func scriptLang(s string) string {
 func chineseVariant(s string) string {
 	trad, simp := 0, 0
 	for _, r := range s {
-		if strings.ContainsRune(traditionalOnly, r) {
+		switch scriptOnly[r] {
+		case 't':
 			trad++
-		} else if strings.ContainsRune(simplifiedOnly, r) {
+		case 's':
 			simp++
 		}
 	}
@@ -369,6 +370,19 @@ const (
 	traditionalOnly = "們這個來時為說國會對與後學長開關問題發經過現體點電當實話動們嗎應還與從進門車們區東臺灣書視聽買賣讓總統員邊機頭見樣義專業氣興記處業無愛將幣數據價報導鄭聲聯"
 	simplifiedOnly  = "们这个来时为说国会对与后学长开关问题发经过现体点电当实话动吗应还从进门车区东湾书视听买卖让总统员边机头见样义专业气兴记处无爱将币数价报导郑声联"
 )
+
+// scriptOnly maps the characters above to 't' (traditional) or 's'
+// (simplified).
+var scriptOnly = func() map[rune]byte {
+	m := map[rune]byte{}
+	for _, r := range traditionalOnly {
+		m[r] = 't'
+	}
+	for _, r := range simplifiedOnly {
+		m[r] = 's'
+	}
+	return m
+}()
 
 // textSample returns up to n runes of the visible body text.
 func (p *page) textSample(n int) string {

@@ -1,13 +1,11 @@
 package extract
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
-	"golang.org/x/text/unicode/norm"
 )
 
 // isCJK reports whether r is a Han, kana or hangul character.
@@ -84,7 +82,8 @@ func cjkShare(s string) float64 {
 
 // cleanText folds white space (including the ideographic space and
 // non-breaking spaces) to single spaces, drops invisible characters and
-// trims the ends. The result is NFC.
+// trims the ends. Unicode normalisation is left to the record's fields,
+// where it runs once per value rather than once per text node.
 func cleanText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -107,11 +106,7 @@ func cleanText(s string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	out := b.String()
-	if !norm.NFC.IsNormalString(out) {
-		out = norm.NFC.String(out)
-	}
-	return out
+	return b.String()
 }
 
 // nodeText returns the cleaned text of n and its descendants, skipping
@@ -286,13 +281,13 @@ func (st *textStats) density(n *html.Node) float64 {
 
 // classKey identifies one regular expression applied to one class string.
 type classKey struct {
-	re *regexp.Regexp
+	re *classPattern
 	ci string
 }
 
 // matchClass reports whether re matches the class string ci, remembering
 // the answer: pages repeat a few class strings on thousands of elements.
-func (p *page) matchClass(re *regexp.Regexp, ci string) bool {
+func (p *page) matchClass(re *classPattern, ci string) bool {
 	if ci == "" {
 		return false
 	}
@@ -303,4 +298,16 @@ func (p *page) matchClass(re *regexp.Regexp, ci string) bool {
 	m := re.MatchString(ci)
 	p.classCache[key] = m
 	return m
+}
+
+// matchNode reports whether re matches the class attribute or the id of
+// n, both lowercased. They are matched apart because class strings repeat
+// across a page and ids do not, so only the class answers are worth
+// remembering.
+func (p *page) matchNode(re *classPattern, n *html.Node) bool {
+	if c := attr(n, "class"); c != "" && p.matchClass(re, strings.ToLower(c)) {
+		return true
+	}
+	id := attr(n, "id")
+	return id != "" && re.MatchString(strings.ToLower(id))
 }

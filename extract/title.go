@@ -40,6 +40,7 @@ type titleCandidate struct {
 	source string
 	node   *html.Node
 	prior  float64
+	key    string // folded text without the site name, for agreement
 }
 
 // chooseTitle picks the headline. Candidates come from JSON-LD, og:title,
@@ -74,6 +75,9 @@ func (p *page) chooseTitle() {
 		cands = append(cands, titleCandidate{text: fromTag, source: "title-tag", prior: 1.5})
 	}
 
+	for i := range cands {
+		cands[i].key = foldTitle(stripSiteName(cands[i].text, siteNames))
+	}
 	best, bestScore := titleCandidate{}, -1e9
 	for _, c := range cands {
 		s := p.scoreTitle(c, cands, siteNames)
@@ -218,12 +222,11 @@ func (p *page) scoreTitle(c titleCandidate, all []titleCandidate, siteNames []st
 
 	// Agreement with the other candidates: independent sources count
 	// fully, sources of one family little.
-	stripped := foldTitle(stripSiteName(text, siteNames))
 	for _, o := range all {
 		if o.source == c.source && o.node == c.node {
 			continue
 		}
-		if foldTitle(stripSiteName(o.text, siteNames)) != stripped {
+		if o.key != c.key {
 			continue
 		}
 		if titleFamily(o.source) == titleFamily(c.source) {
@@ -300,12 +303,14 @@ func (p *page) siteNameHints(segments []string, cands []titleCandidate) []string
 	}
 
 	if len(segments) > 1 {
+		folded := map[string]bool{}
+		for _, c := range cands {
+			folded[foldTitle(c.text)] = true
+		}
 		headline := -1
 		for i, seg := range segments {
-			for _, c := range cands {
-				if headline < 0 && !known[foldTitle(seg)] && foldTitle(c.text) == foldTitle(seg) {
-					headline = i
-				}
+			if f := foldTitle(seg); headline < 0 && !known[f] && folded[f] {
+				headline = i
 			}
 		}
 		if headline < 0 {
