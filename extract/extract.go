@@ -140,8 +140,9 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 	listing := p.isListing()
 	p.listing = listing
 	if !listing {
-		p.takeRecommended()
-		p.st = computeStats(p.doc)
+		if p.takeRecommended() {
+			p.st = computeStats(p.doc)
+		}
 		p.extractBody()
 	} else {
 		p.takeItems()

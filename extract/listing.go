@@ -106,9 +106,11 @@ func countLinks(n *html.Node) int {
 
 // takeRecommended moves the entries of recommended blocks to the record
 // and removes every labelled link block from the tree, so none of them
-// reaches the body. Unlabelled blocks stay until the body is chosen.
-func (p *page) takeRecommended() {
+// reaches the body. Unlabelled blocks stay until the body is chosen. It
+// reports whether it removed anything.
+func (p *page) takeRecommended() bool {
 	seen := map[string]bool{}
+	removed := false
 	for _, b := range p.blocks {
 		if b.kind == blockUnknown {
 			continue
@@ -117,7 +119,9 @@ func (p *page) takeRecommended() {
 			p.addRecommended(b, seen)
 		}
 		detach(b.container)
+		removed = true
 	}
+	return removed
 }
 
 func (p *page) addRecommended(b *linkBlock, seen map[string]bool) {

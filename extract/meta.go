@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 )
 
@@ -37,61 +39,72 @@ func (m metaSet) first(keys ...string) string {
 func (p *page) readMeta() {
 	doc := goquery.NewDocumentFromNode(p.doc)
 
-	if html := doc.Find("html").First(); html.Length() > 0 {
-		p.htmlLang = strings.TrimSpace(html.AttrOr("lang", html.AttrOr("xml:lang", "")))
-	}
-	doc.Find("title").EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		if s.ParentsFiltered("svg").Length() > 0 {
-			return true
-		}
-		p.metaTitle = nodeTextRaw(s.Get(0))
-		return false
-	})
-	if href, ok := doc.Find("base[href]").First().Attr("href"); ok && p.base != nil {
-		if u, err := p.base.Parse(strings.TrimSpace(href)); err == nil {
-			p.base = u
-		}
-	}
-
-	doc.Find("meta").Each(func(_ int, s *goquery.Selection) {
-		content := s.AttrOr("content", "")
-		if content == "" {
-			// Some sites write value= where content= belongs.
-			content = s.AttrOr("value", "")
-		}
-		for _, key := range []string{"name", "property", "itemprop", "http-equiv"} {
-			for _, one := range strings.Fields(s.AttrOr(key, "")) {
-				p.meta.add(one, content)
+	// One pass over the document with a compiled selector group; each
+	// match is handled by its tag.
+	var baseHref string
+	doc.FindMatcher(metaMatcher).Each(func(_ int, s *goquery.Selection) {
+		switch n := s.Get(0); n.Data {
+		case "html":
+			if p.htmlLang == "" {
+				p.htmlLang = strings.TrimSpace(s.AttrOr("lang", s.AttrOr("xml:lang", "")))
+			}
+		case "title":
+			if p.metaTitle == "" && !insideTag(n, "svg") {
+				p.metaTitle = nodeTextRaw(n)
+			}
+		case "base":
+			if baseHref == "" {
+				baseHref = s.AttrOr("href", "")
+			}
+		case "meta":
+			p.readMetaTag(s)
+		case "link":
+			rel := " " + strings.ToLower(s.AttrOr("rel", "")) + " "
+			if p.canonical == "" && strings.Contains(rel, " canonical ") {
+				p.canonical = s.AttrOr("href", "")
+			}
+		case "script":
+			if strings.Contains(strings.ToLower(s.AttrOr("type", "")), "ld+json") {
+				p.readJSONLD(s.Text())
+			}
+		default:
+			// Microdata outside <meta>: <time itemprop="datePublished">.
+			if val := s.AttrOr("content", s.AttrOr("datetime", "")); val != "" {
+				p.meta.add("itemprop:"+s.AttrOr("itemprop", ""), val)
 			}
 		}
 	})
 
-	// Microdata outside <meta>: <time itemprop="datePublished">.
-	doc.Find("[itemprop]").Not("meta").Each(func(_ int, s *goquery.Selection) {
-		val := s.AttrOr("content", s.AttrOr("datetime", ""))
-		if val != "" {
-			p.meta.add("itemprop:"+s.AttrOr("itemprop", ""), val)
+	if baseHref != "" && p.base != nil {
+		if u, err := p.base.Parse(strings.TrimSpace(baseHref)); err == nil {
+			p.base = u
 		}
-	})
-
-	doc.Find("link[rel][href]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		if strings.Contains(" "+strings.ToLower(s.AttrOr("rel", ""))+" ", " canonical ") {
-			p.canonical = p.resolve(s.AttrOr("href", ""))
-			return false
-		}
-		return true
-	})
+	}
+	if p.canonical != "" {
+		p.canonical = p.resolve(p.canonical)
+	}
 	if p.canonical == "" {
 		if og := p.meta.first("og:url"); og != "" {
 			p.canonical = p.resolve(og)
 		}
 	}
+}
 
-	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
-		if strings.Contains(strings.ToLower(s.AttrOr("type", "")), "ld+json") {
-			p.readJSONLD(s.Text())
+// metaMatcher selects every element readMeta reads.
+var metaMatcher = cascadia.MustCompile("html, title, base[href], meta, link[rel][href], script, [itemprop]")
+
+// readMetaTag records a <meta> element under each of its names.
+func (p *page) readMetaTag(s *goquery.Selection) {
+	content := s.AttrOr("content", "")
+	if content == "" {
+		// Some sites write value= where content= belongs.
+		content = s.AttrOr("value", "")
+	}
+	for _, key := range []string{"name", "property", "itemprop", "http-equiv"} {
+		for _, one := range strings.Fields(s.AttrOr(key, "")) {
+			p.meta.add(one, content)
 		}
-	})
+	}
 }
 
 // nodeTextRaw returns the text of n without treating it as rendered HTML.
@@ -384,7 +397,8 @@ var scriptOnly = func() map[rune]byte {
 	return m
 }()
 
-// textSample returns up to n runes of the visible body text.
+// textSample returns up to n runes of the visible body text, spaces
+// dropped.
 func (p *page) textSample(n int) string {
 	var b strings.Builder
 	count := 0
@@ -394,12 +408,9 @@ func (p *page) textSample(n int) string {
 			return true
 		}
 		if node.Type == html.TextNode {
-			for _, r := range node.Data {
-				if unicode.IsSpace(r) {
-					continue
-				}
-				b.WriteRune(r)
-				count++
+			for _, field := range strings.Fields(node.Data) {
+				b.WriteString(field)
+				count += utf8.RuneCountInString(field)
 				if count >= n {
 					return false
 				}
