@@ -368,8 +368,7 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 		}
 		if e.Published == "" {
 			if v, ok := date.Parse(t, p.ref, p.zone()); ok && utf8.RuneCountInString(t) <= utf8.RuneCountInString(v.Raw)+12 {
-				e.Published = v.Format()
-				e.PublishedRaw = v.Raw
+				e.Published, e.PublishedRaw, e.PublishedPrecision = v.Format(), v.Raw, v.Precision.String()
 				continue
 			}
 		}

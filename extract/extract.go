@@ -50,6 +50,9 @@ type Options struct {
 	Location *time.Location
 	// Explain asks for Record.Explain: which method gave each field.
 	Explain bool
+	// Profile holds the site's selectors, when one is configured for the
+	// page's host. Nil means the generic extractor alone.
+	Profile *Profile
 }
 
 // Errors that Extract returns; they are wrapped with context.
@@ -128,6 +131,7 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 	p.readMeta()
 	p.detectLang()
 	p.prune()
+	p.applyRemove()
 	p.st = computeStats(p.doc)
 	if p.visibleWeight() == 0 && p.meta.first("og:title") == "" && p.metaTitle == "" {
 		return nil, fmt.Errorf("%w", ErrEmpty)
@@ -135,21 +139,29 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 
 	// Link blocks come out before the body is scored, so recommended lists
 	// and teaser cards can never leak into it.
+	profileRecommended := p.profileRecommended()
 	p.findLinkBlocks()
 	p.chooseTitle()
+	p.profileTitle()
 	listing := p.isListing()
 	p.listing = listing
 	if !listing {
-		if p.takeRecommended() {
+		if p.takeRecommended(!profileRecommended) || profileRecommended {
 			p.st = computeStats(p.doc)
 		}
-		p.extractBody()
+		if p.profileBody() {
+			p.collectImages(p.bodyNodes)
+		} else {
+			p.extractBody()
+		}
 	} else {
 		p.takeItems()
 	}
 
 	p.choosePublished()
+	p.profilePublished()
 	p.chooseAuthors()
+	p.profileAuthors()
 	p.chooseSiteName()
 
 	return p.record(listing), nil
@@ -183,6 +195,7 @@ type page struct {
 	blocks      []*linkBlock
 	recommended []Entry
 	items       []Entry
+	fallbacks   []string          // profile fields that matched nothing
 	why         map[string]string // field name to the method that gave it
 	st          *textStats
 	classCache  map[classKey]bool
@@ -245,6 +258,7 @@ func (p *page) record(listing bool) *Record {
 		Images:       p.images,
 		Recommended:  p.recommended,
 		Items:        p.items,
+		Fallbacks:    p.fallbacks,
 	}
 	if listing {
 		r.PageType = PageListing

@@ -106,16 +106,17 @@ func countLinks(n *html.Node) int {
 
 // takeRecommended moves the entries of recommended blocks to the record
 // and removes every labelled link block from the tree, so none of them
-// reaches the body. Unlabelled blocks stay until the body is chosen. It
-// reports whether it removed anything.
-func (p *page) takeRecommended() bool {
+// reaches the body. Unlabelled blocks stay until the body is chosen. With
+// keep false (a site profile gave the recommended list) the blocks are
+// only removed. It reports whether it removed anything.
+func (p *page) takeRecommended(keep bool) bool {
 	seen := map[string]bool{}
 	removed := false
 	for _, b := range p.blocks {
 		if b.kind == blockUnknown {
 			continue
 		}
-		if b.kind == blockRecommend {
+		if b.kind == blockRecommend && keep {
 			p.addRecommended(b, seen)
 		}
 		detach(b.container)
@@ -138,6 +139,9 @@ func (p *page) addRecommended(b *linkBlock, seen map[string]bool) {
 // cards outside the body whose cards carry a summary or a time is a
 // recommended list without a heading.
 func (p *page) takeLateBlocks() {
+	if p.why["recommended"] == "profile" {
+		return
+	}
 	seen := map[string]bool{}
 	for _, e := range p.recommended {
 		seen[e.URL] = true

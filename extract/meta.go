@@ -286,6 +286,8 @@ func (p *page) detectLang() {
 	switch {
 	case p.opts.Location != nil:
 		p.loc = p.opts.Location
+	case p.opts.Profile != nil && p.opts.Profile.Location != nil:
+		p.loc = p.opts.Profile.Location
 	case strings.HasPrefix(p.lang, "zh"):
 		p.loc = chinaZone
 	default:

@@ -126,7 +126,7 @@ func localized(machine, byline date.Value) date.Value {
 // page itself: when its machine-readable times carry a non-zero offset,
 // that offset is the site's. A zone configured for the site wins.
 func (p *page) inferPageZone() {
-	if p.opts.Location != nil {
+	if p.opts.Location != nil || (p.opts.Profile != nil && p.opts.Profile.Location != nil) {
 		return
 	}
 	counts := map[int]int{}

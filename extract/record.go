@@ -40,6 +40,10 @@ type Record struct {
 	Items       []Entry `json:"items,omitempty"`
 	ContentHash string  `json:"content_hash,omitempty"`
 
+	// Fallbacks names the fields whose site-profile selector matched
+	// nothing on this page, so the generic extractor filled them.
+	Fallbacks []string `json:"profile_fallbacks,omitempty"`
+
 	// Explain maps field names to the method that gave each value, such
 	// as "json-ld", "meta:og:title", "h1" or "byline". It is filled only
 	// when Options.Explain is set.
@@ -55,12 +59,13 @@ type Image struct {
 // Entry is one linked article: a recommended item under or beside a story,
 // or a teaser card of a listing page.
 type Entry struct {
-	Title        string `json:"title"`
-	URL          string `json:"url"`
-	Summary      string `json:"summary,omitempty"`
-	Source       string `json:"source,omitempty"`
-	Published    string `json:"published,omitempty"`
-	PublishedRaw string `json:"published_raw,omitempty"`
+	Title              string `json:"title"`
+	URL                string `json:"url"`
+	Summary            string `json:"summary,omitempty"`
+	Source             string `json:"source,omitempty"`
+	Published          string `json:"published,omitempty"`
+	PublishedRaw       string `json:"published_raw,omitempty"`
+	PublishedPrecision string `json:"published_precision,omitempty"`
 	// Block is the heading of the list the entry came from, such as "推薦文章".
 	Block string `json:"block,omitempty"`
 }

@@ -50,3 +50,47 @@ func BenchmarkParseMachine(b *testing.B) {
 		ParseMachine("2023-11-02T16:11:06+08:00", shanghai)
 	}
 }
+
+// languageTexts are bylines in the languages read through monthTables, and
+// one with Bengali digits.
+var languageTexts = []string{
+	"Publicado el jueves, 2 de abril de 2020 a las 10:30",
+	"Atualizado em 2 de Abril de 2020 às 10h30",
+	"Publié le 2 avr. 2020 à 10h30, mis à jour le 3 avril 2020",
+	"Montag, 2. März 2020, 10:30 Uhr",
+	"Опубликовано 2 апреля 2020 г. в 10:30",
+	"Kamis, 2 April 2020 pukul 10.30 WIB",
+	"Thứ Năm, ngày 2 tháng 4 năm 2020 lúc 10:30",
+	"প্রকাশিত: ১৮ ফেব্রুয়ারি ২০২০, ১০:৩০",
+}
+
+// proseText is English prose with numbers but no date, where every number
+// and word is a candidate the scanner must reject.
+var proseText = strings.Repeat("The council approved 3 new routes and 12 buses for 2,400 riders a day, "+
+	"adding 5 stops near the market and raising the budget by 7 percent over 2 years. ", 10)
+
+func BenchmarkFindAllLanguages(b *testing.B) {
+	ref := time.Date(2020, 12, 31, 12, 0, 0, 0, time.UTC)
+	size := 0
+	for _, s := range languageTexts {
+		size += len(s)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+
+	for b.Loop() {
+		for _, s := range languageTexts {
+			FindAll(s, ref, time.UTC)
+		}
+	}
+}
+
+func BenchmarkFindAllProse(b *testing.B) {
+	ref := time.Date(2023, 11, 3, 12, 0, 0, 0, time.UTC)
+	b.SetBytes(int64(len(proseText)))
+	b.ReportAllocs()
+
+	for b.Loop() {
+		FindAll(proseText, ref, time.UTC)
+	}
+}

@@ -219,9 +219,10 @@ var (
 	// monthConflicts lists folded names that two languages give different
 	// months. It must stay empty; a test checks it.
 	monthConflicts []string
-	// monthFirstPrefixes are the first three letters, lower case, of the
-	// names a localised month-first date ("abril 2, 2020") may start with.
-	monthFirstPrefixes = map[string]bool{}
+	// monthFirstPrefixes is the set of the first three letters, lower case
+	// ASCII, of the names a localised month-first date ("abril 2, 2020")
+	// may start with, as a bit set indexed by prefixIndex.
+	monthFirstPrefixes [26 * 26 * 26 / 64]uint64
 	// dayFirstCues is dayFirstWords folded.
 	dayFirstCues = map[string]bool{}
 )
@@ -242,8 +243,10 @@ func init() {
 			}
 			monthIndex[string(key)] = monthEntry{month: month, langs: e.langs | table.lang}
 
-			if table.lang&monthFirstLanguages != 0 && len(key) >= 3 {
-				monthFirstPrefixes[string(key[:3])] = true
+			if table.lang&monthFirstLanguages != 0 {
+				if k, ok := prefixIndex(string(key)); ok {
+					monthFirstPrefixes[k/64] |= 1 << (k % 64)
+				}
 			}
 		}
 	}
@@ -270,6 +273,20 @@ const maxFoldedLen = 48
 // signs that are combining marks go too; keys and looked-up words are
 // folded alike, and a test checks that no two months fold to one key.
 func foldWord(dst []byte, word string) ([]byte, bool) {
+	if isASCII(word) {
+		if len(dst)+len(word) > maxFoldedLen {
+			return dst, false
+		}
+		for k := 0; k < len(word); k++ {
+			b := word[k]
+			if b >= 'A' && b <= 'Z' {
+				b |= 0x20
+			}
+			dst = append(dst, b)
+		}
+		return dst, true
+	}
+
 	word = norm.NFD.String(word)
 	for _, r := range word {
 		if unicode.Is(unicode.Mn, r) {
@@ -300,6 +317,15 @@ func foldWord(dst []byte, word string) ([]byte, bool) {
 	return dst, true
 }
 
+func isASCII(s string) bool {
+	for k := 0; k < len(s); k++ {
+		if s[k] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // localMonth returns the month a name in one of langs stands for, or 0.
 func localMonth(name string, langs language) int {
 	var buf [maxFoldedLen]byte
@@ -318,17 +344,28 @@ func localMonth(name string, langs language) int {
 // month name: Spanish and Portuguese "abril 2, 2020".
 const monthFirstLanguages = spanish | portuguese
 
+// prefixIndex returns the index of the first three letters of word in
+// monthFirstPrefixes, ignoring ASCII case. It reports false when they are
+// not all ASCII letters.
+func prefixIndex(word string) (int, bool) {
+	if len(word) < 3 {
+		return 0, false
+	}
+	k := 0
+	for _, b := range []byte(word[:3]) {
+		if !isLetter(b) {
+			return 0, false
+		}
+		k = k*26 + int(b|0x20-'a')
+	}
+	return k, true
+}
+
 // mayStartMonthFirst reports whether the word at i of s may be a month name
 // that starts a localised month-first date. word is the ASCII part of it.
 func mayStartMonthFirst(s string, i int, word string) bool {
-	if len(word) < 3 {
-		return false
-	}
-	var key [3]byte
-	for k := range key {
-		key[k] = word[k] | 0x20
-	}
-	if !monthFirstPrefixes[string(key[:])] {
+	k, ok := prefixIndex(word)
+	if !ok || monthFirstPrefixes[k/64]&(1<<(k%64)) == 0 {
 		return false
 	}
 
@@ -337,6 +374,42 @@ func mayStartMonthFirst(s string, i int, word string) bool {
 		return false
 	}
 	return localMonth(wordAt(s, i), monthFirstLanguages) != 0
+}
+
+// monthNameAfter reports whether one of the two words after byte i of s,
+// the end of a day number, is a month name of monthTables. It is a cheap
+// check made before localDMYForm runs, and passes everything that form
+// reads: "2 de abril", "1er avril", "1º de abril", "2. April", "2 апреля".
+func monthNameAfter(s string, i int) bool {
+	for words := 0; words < 2; words++ {
+		i = skipDaySuffix(s, i)
+
+		word := wordAt(s, i)
+		if word == "" {
+			return false
+		}
+		if localMonth(word, anyLanguage) != 0 {
+			return true
+		}
+		i += len(word)
+	}
+	return false
+}
+
+// skipDaySuffix returns where the text after i goes on past spaces, full
+// stops and ordinal signs.
+func skipDaySuffix(s string, i int) int {
+	for i < len(s) {
+		switch {
+		case s[i] == ' ' || s[i] == '.' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f':
+			i++
+		case strings.HasPrefix(s[i:], "º"), strings.HasPrefix(s[i:], "ª"), strings.HasPrefix(s[i:], "°"):
+			i += 2 // each is two bytes in UTF-8
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 // wordAt returns the run of letters and combining marks that starts at i.

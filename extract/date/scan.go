@@ -204,8 +204,11 @@ func (sc *scanner) formsAtDigits(i, runEnd int) []*form {
 		if runLen == 4 {
 			return dottedYearForms
 		}
-		if runLen <= 2 {
+		if runLen <= 2 && monthNameAfter(s, runEnd) {
 			return dottedDayForms
+		}
+		if runLen <= 2 {
+			return numDayForms
 		}
 		return nil
 	case ':':
@@ -232,22 +235,89 @@ func (sc *scanner) formsAtDigits(i, runEnd int) []*form {
 		return cjkMDForms
 	case r < utf8.RuneSelf && isLetter(byte(r)):
 		switch {
-		case runLen <= 2 && r|0x20 == 't':
-			return wordDayFormsVietnamese
 		case runLen <= 2:
-			return wordDayForms
+			return dayWordForms(s, runEnd, byte(r))
 		case runLen == 3:
 			return enAgoForms
 		case runLen == 4 && r == 'm':
 			return localYMDForms
 		}
-	case r >= utf8.RuneSelf && r < 0x3000 && runLen <= 2:
-		// A letter of another script, or the ordinal indicator of "1º".
+	case r >= utf8.RuneSelf && r < 0x3000 && runLen <= 2 && monthNameAfter(s, runEnd):
+		// A month name in another script, or after the ordinal sign of
+		// "1º".
 		return localDMYForms
 	case r >= utf8.RuneSelf && runLen <= 3 && !sc.afterDatePart(i):
 		return cjkAgoForms
 	}
 	return nil
+}
+
+// dayWordForms picks the forms for a day number that ends at i and is
+// followed by a word starting with letter. The checks for a month name are
+// cheaper than the patterns, and most such numbers are counts ("3 new
+// routes").
+func dayWordForms(s string, i int, letter byte) []*form {
+	english := englishMonthAfter(s, i)
+	local := monthNameAfter(s, i)
+	switch {
+	case english && local:
+		return wordDayForms
+	case english:
+		return englishDayForms
+	case local:
+		return localDayForms
+	case letter|0x20 == 't':
+		return vietnameseDayForms
+	}
+	return enAgoForms
+}
+
+// englishMonthAfter reports whether the text after the day number that
+// ends at i may go on as dmyNameForm reads it: an optional ordinal suffix,
+// spaces, an optional "of", and a word starting with the first three
+// letters of an English month name.
+func englishMonthAfter(s string, i int) bool {
+	if i+2 <= len(s) {
+		switch strings.ToLower(s[i : i+2]) {
+		case "st", "nd", "rd", "th":
+			i += 2
+		}
+	}
+
+	j := skipSpace(s, i)
+	if j == i {
+		return false
+	}
+	if englishMonthAt(s, j) {
+		return true
+	}
+	if j+2 < len(s) && strings.EqualFold(s[j:j+2], "of") {
+		k := skipSpace(s, j+2)
+		return k > j+2 && englishMonthAt(s, k)
+	}
+	return false
+}
+
+// englishMonthAt reports whether s at i starts with the first three letters
+// of an English month name, in any case.
+func englishMonthAt(s string, i int) bool {
+	if i+3 > len(s) {
+		return false
+	}
+	var key [3]byte
+	for k := range key {
+		key[k] = s[i+k] | 0x20
+	}
+	return monthByName(string(key[:])) != 0
+}
+
+// skipSpace returns the index of the first byte at or after i that is not
+// an ASCII space, as \s in the patterns.
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f') {
+		i++
+	}
+	return i
 }
 
 // The lists of forms formsAtDigits and formsAtWord return, in the order
@@ -265,10 +335,13 @@ var (
 	localDMYForms   = []*form{localDMYForm}
 	localYMDForms   = []*form{localYMDForm}
 	enAgoForms      = []*form{enAgoForm}
-	// wordDayForms are tried at a day number before a word: English
-	// first, then other languages, then "3 hours ago".
-	wordDayForms           = []*form{dmyNameForm, localDMYForm, enAgoForm}
-	wordDayFormsVietnamese = []*form{dmyNameForm, localDMYForm, viDMYForm, enAgoForm}
+	// wordDayForms are tried at a day number before a word that starts
+	// both an English and another month name: English first, then other
+	// languages, then "3 hours ago".
+	wordDayForms       = []*form{dmyNameForm, localDMYForm, enAgoForm}
+	englishDayForms    = []*form{dmyNameForm, enAgoForm}
+	localDayForms      = []*form{localDMYForm, enAgoForm}
+	vietnameseDayForms = []*form{viDMYForm, enAgoForm}
 
 	monthWordForms      = []*form{mdyNameForm, ansiForm}
 	weekdayWordForms    = []*form{mdyNameForm, dmyNameForm, ansiForm}
