@@ -404,6 +404,7 @@ func (r *renderer) flush() {
 
 func (r *renderer) text() string {
 	r.flush()
+	r.p.rawLines = r.lines
 	var kept []string
 	for _, line := range r.lines {
 		if boilerLine.MatchString(line) || isLabelLine(line) {
@@ -568,7 +569,7 @@ func isCaptionBlock(n *html.Node) bool {
 
 // metaLine matches short lines that only state when, where from and by
 // whom: "2020-01-03 18:40 来源：示例新闻", "By Dana Whitlow".
-var metaLine = regexp.MustCompile(`(?i)^((发布时间|發布時間|发表时间|發表時間|时间|時間|日期|来源|來源|作者|记者|記者|编辑|編輯|责编|图片来源|圖片來源|摄影|攝影|公開日|更新日|配信日|掲載日|投稿日)\s*[:：]|(published|updated|posted)\b|by [A-Z]|photo:|图/|圖/|文/|\d{4}[-/.年]\d{1,2})`)
+var metaLine = regexp.MustCompile(`(?i)^((发布时间|發布時間|发表时间|發表時間|时间|時間|日期|来源|來源|原文来源|原文來源|原文作者|原文链接|原文連結|作者|记者|記者|编辑|編輯|编译|編譯|责编|图片来源|圖片來源|摄影|攝影|公開日|更新日|配信日|掲載日|投稿日)\s*[:：|丨]|(published|updated|posted)\b|by [A-Z]|photo:|图/|圖/|文/|\d{4}[-/.年]\d{1,2})`)
 
 // bylineLine matches a byline with a date anywhere in a short line.
 var bylineLine = regexp.MustCompile(`(?i)(^|[|｜·•]\s*)(published|updated|posted|by\s|发布|發布|更新)`)

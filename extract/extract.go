@@ -161,6 +161,9 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 	p.choosePublished()
 	p.profilePublished()
 	p.chooseAuthors()
+	if !p.listing {
+		p.chooseRepost()
+	}
 	p.profileAuthors()
 	p.chooseSiteName()
 
@@ -195,6 +198,9 @@ type page struct {
 	blocks      []*linkBlock
 	recommended []Entry
 	items       []Entry
+	source      string
+	originalURL string
+	rawLines    []string          // body lines before furniture lines are dropped
 	fallbacks   []string          // profile fields that matched nothing
 	why         map[string]string // field name to the method that gave it
 	st          *textStats
@@ -259,6 +265,8 @@ func (p *page) record(listing bool) *Record {
 		Recommended:  p.recommended,
 		Items:        p.items,
 		Fallbacks:    p.fallbacks,
+		Source:       p.source,
+		OriginalURL:  p.originalURL,
 	}
 	if listing {
 		r.PageType = PageListing

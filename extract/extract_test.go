@@ -2,6 +2,8 @@ package extract
 
 import (
 	"errors"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +90,29 @@ func TestExplainNamesMethods(t *testing.T) {
 	}
 	if rec.Explain != nil {
 		t.Errorf("explain = %v without Options.Explain", rec.Explain)
+	}
+}
+
+func TestRepostLabels(t *testing.T) {
+	page, err := os.ReadFile("testdata/repost.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	rec, err := Extract(page, Options{URL: "https://agg.example/a/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Source != "星球日報" {
+		t.Errorf("source = %q, want 星球日報", rec.Source)
+	}
+	if want := []string{"Azuma", "深潮TechFlow"}; !slices.Equal(rec.Authors, want) {
+		t.Errorf("authors = %q, want %q", rec.Authors, want)
+	}
+	if rec.OriginalURL != "https://www.odaily.example/post/5200" {
+		t.Errorf("original_url = %q", rec.OriginalURL)
+	}
+	if strings.Contains(rec.Body, "原文連結") {
+		t.Errorf("body keeps the original-link line: %q", rec.Body)
 	}
 }

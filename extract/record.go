@@ -28,10 +28,14 @@ type Record struct {
 	PublishedPrecision string `json:"published_precision,omitempty"`
 	Modified           string `json:"modified,omitempty"`
 
-	Authors  []string `json:"authors,omitempty"`
-	Source   string   `json:"source,omitempty"`
-	Lang     string   `json:"lang,omitempty"`
-	SiteName string   `json:"site_name,omitempty"`
+	Authors []string `json:"authors,omitempty"`
+	// Source is the outlet a reposted article comes from, as the page names
+	// it ("原文來源：..."); OriginalURL is the link to the original, when
+	// the page gives one.
+	Source      string `json:"source,omitempty"`
+	OriginalURL string `json:"original_url,omitempty"`
+	Lang        string `json:"lang,omitempty"`
+	SiteName    string `json:"site_name,omitempty"`
 
 	// Body is the article text only, paragraphs separated by "\n".
 	Body        string  `json:"body"`
