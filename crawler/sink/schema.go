@@ -51,6 +51,7 @@ var articleColumns = []column{
 	{"modified", "TEXT", func(r *extract.Record, _ string) (any, error) { return nullIfEmpty(r.Modified), nil }},
 	{"authors", "TEXT NOT NULL", func(r *extract.Record, _ string) (any, error) { return jsonArray(r.Authors) }},
 	{"source", "TEXT", func(r *extract.Record, _ string) (any, error) { return nullIfEmpty(r.Source), nil }},
+	{"original_url", "TEXT", func(r *extract.Record, _ string) (any, error) { return nullIfEmpty(r.OriginalURL), nil }},
 	{"lang", "TEXT", func(r *extract.Record, _ string) (any, error) { return nullIfEmpty(r.Lang), nil }},
 	{"site_name", "TEXT", func(r *extract.Record, _ string) (any, error) { return nullIfEmpty(r.SiteName), nil }},
 	{"body", "TEXT NOT NULL", func(r *extract.Record, _ string) (any, error) { return r.Body, nil }},
