@@ -1,8 +1,10 @@
 package extract
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -69,4 +71,38 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// largePage builds a page of about size bytes: an article of many
+// paragraphs with links, among repeated teaser lists.
+func largePage(size int) []byte {
+	var b strings.Builder
+	b.WriteString(`<html lang="zh-CN"><head><title>大页面测试_示例网</title></head><body><div class="content">`)
+	for i := 0; b.Len() < size; i++ {
+		fmt.Fprintf(&b, `<p>第%d段：记者从市住建部门获悉，老城区改造工程已完成管网铺设约九成，<a href="/a/%d.html">相关链接%d</a>，预计本月底前全部恢复通行。</p>`, i, i, i)
+		if i%50 == 0 {
+			b.WriteString(`<ul class="list">`)
+			for j := 0; j < 10; j++ {
+				fmt.Fprintf(&b, `<li><a href="/n/%d-%d.html">推荐文章标题第%d条新闻内容</a><span>3小时前</span></li>`, i, j, j)
+			}
+			b.WriteString(`</ul>`)
+		}
+	}
+	b.WriteString(`</div></body></html>`)
+	return []byte(b.String())
+}
+
+// BenchmarkExtractLargePage measures one 2 MB page; ns/op is the time per
+// page.
+func BenchmarkExtractLargePage(b *testing.B) {
+	page := largePage(2 << 20)
+	ref := time.Date(2024, 11, 12, 10, 0, 0, 0, time.UTC)
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Extract(page, Options{URL: "https://example.com/a", FetchedAt: ref}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
