@@ -46,6 +46,8 @@ func fieldsOf(f *form, m match, dayFirst bool) (parts, outcome) {
 	default:
 		// 02/11/2023: day first when the first part cannot be a month or
 		// the caller found a cue for it; otherwise month first (en-US).
+		// NOTE: the only cues are a day-first weekday or "ngày" right
+		// before the date, so "le 02/04/2020 à 10h30" is still 4 February.
 		first, second := atoi(m.get("numa")), atoi(m.get("numb"))
 		if first > 12 || dayFirst {
 			p.day, p.month = first, second

@@ -22,6 +22,14 @@ var fuzzSeeds = []string{
 	"20231102557201 1.2.3",
 	"\xff2023-11-02\xfe",
 	"半小时前 刚刚 前天",
+	"jueves, 2 de abril de 2020 a las 10:30 · abril 2, 2020 · 5 ago. 2020 · 3 hours ago",
+	"Montag, 2. März 2020, 10:30 Uhr; 2. Apr. 2020 um 10.30 Uhr",
+	"2 avr. 2020 à 10h30, 1er avril 2020 à 10h",
+	"2 апреля 2020 г. в 10:30, 2 квітня 2020 р.",
+	"2020. április 2. 10:30 2020 m. balandžio 2 d.",
+	"Thứ Năm, 02/04/2020, 10:30 (GMT+7) ngày 2 tháng 4 năm 2020",
+	"১৮ ফেব্রুয়ারি ২০২০ ٢٠٢٠-٠٢-١٨ ۲۰۲۰/۰۲/۱۸ २०२० 𝟐𝟎𝟐𝟎",
+	"Kamis, 2 April 2020 pukul 10.30 WIB, 2 kwietnia 2020 r., godz. 10:30",
 }
 
 func FuzzFindAll(f *testing.F) {
@@ -59,10 +67,22 @@ func FuzzFindAll(f *testing.F) {
 		}
 
 		first, ok := Parse(text, ref, shanghai)
-		if ok != (len(values) > 0) || (ok && first != values[0]) {
+		if ok != (len(values) > 0) || (ok && !sameValue(first, values[0])) {
 			t.Fatalf("Parse = %+v, %v; FindAll's first = %+v", first, ok, values)
 		}
 	})
+}
+
+// sameValue reports whether a and b hold the same time with the same
+// offset and the same fields. It does not use ==, which compares the
+// *time.Location pointers: every read of an offset such as "+0800" makes a
+// new fixed zone.
+func sameValue(a, b Value) bool {
+	if !a.Time.Equal(b.Time) || a.Format() != b.Format() {
+		return false
+	}
+	a.Time, b.Time = time.Time{}, time.Time{}
+	return a == b
 }
 
 func FuzzParseMachine(f *testing.F) {
@@ -90,6 +110,39 @@ func FuzzParseMachine(f *testing.F) {
 		}
 		if v.Time.Year() < minYear || v.Time.After(time.Now().AddDate(1, 0, 1)) {
 			t.Fatalf("%q gave %s, out of range", s, v.Format())
+		}
+	})
+}
+
+// FuzzPrechecks checks that the cheap checks made before dmyNameForm and
+// localDMYForm pass every text those forms read, so that skipping a form
+// when its check fails loses no date.
+func FuzzPrechecks(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"2nd-Nov-2023", "2nd  of  Nov 2023", "1er avril 2020", "1º de abril de 2020", "2. de abril 2020", "1° aprile 2020"} {
+		f.Add(s)
+	}
+
+	f.Fuzz(func(t *testing.T, text string) {
+		s := normalize(text).s
+		for i := 0; i < len(s); i++ {
+			if !isDigit(s[i]) || (i > 0 && isDigit(s[i-1])) {
+				continue
+			}
+			runEnd := i
+			for runEnd < len(s) && isDigit(s[runEnd]) {
+				runEnd++
+			}
+
+			if _, ok := dmyNameForm.exec(s[i:]); ok && !englishMonthAfter(s, runEnd) {
+				t.Fatalf("dmyNameForm reads %q at %d, but englishMonthAfter is false", s, i)
+			}
+			m, ok := localDMYForm.exec(s[i:])
+			if ok && localMonth(m.get("lmon"), anyLanguage) != 0 && !monthNameAfter(s, runEnd) {
+				t.Fatalf("localDMYForm reads %q at %d, but monthNameAfter is false", s, i)
+			}
 		}
 	})
 }

@@ -74,6 +74,7 @@ func TestParseMonthNames(t *testing.T) {
 		{"portuguese h clock", "quinta-feira, 2 de abril de 2020 às 10h30", "2020-04-02T10:30:00+00:00", "2 de abril de 2020 às 10h30", Minute},
 		{"portuguese março", "2 de março de 2020", "2020-03-02T00:00:00+00:00", "2 de março de 2020", Day},
 		{"portuguese marco unaccented", "2 de marco de 2020", "2020-03-02T00:00:00+00:00", "2 de marco de 2020", Day},
+		{"portuguese decomposed ç", "2 de marc\u0327o de 2020", "2020-03-02T00:00:00+00:00", "2 de marc\u0327o de 2020", Day},
 		{"portuguese month first", "março 2, 2020", "2020-03-02T00:00:00+00:00", "março 2, 2020", Day},
 		{"portuguese out", "2 de out. de 2020", "2020-10-02T00:00:00+00:00", "2 de out. de 2020", Day},
 
@@ -199,6 +200,10 @@ func TestParseTimeForms(t *testing.T) {
 		{"price after date", "2. April 2020 12.50 EUR", "2020-04-02T00:00:00+00:00", "2. April 2020", Day},
 		{"sentence after date", "2. April 2020. 10.000 Besucher", "2020-04-02T00:00:00+00:00", "2. April 2020", Day},
 		{"h starts a word", "2 avril 2020 5 hommes", "2020-04-02T00:00:00+00:00", "2 avril 2020", Day},
+		{"bare hour needs a time word", "2 avril 2020 - 10h", "2020-04-02T00:00:00+00:00", "2 avril 2020", Day},
+		{"hours ago after date", "2 Nov 2020, 2h ago", "2020-11-02T00:00:00+00:00", "2 Nov 2020", Day},
+		{"ordinal dash english", "2nd-Nov-2020", "2020-11-02T00:00:00+00:00", "2nd-Nov-2020", Day},
+		{"ordinal of english", "the 2nd  of  Nov 2020", "2020-11-02T00:00:00+00:00", "2nd  of  Nov 2020", Day},
 		{"hour out of range rejects the value", "2 avril 2020 à 25h30", "", "", None},
 		{"english as is not a time word", "Nov 2, 2020 as 10.30", "2020-11-02T00:00:00+00:00", "Nov 2, 2020", Day},
 	}
@@ -255,6 +260,7 @@ func TestParseMonthNameCollisions(t *testing.T) {
 		{"day 32", "32 avril 2020", "", "", None},
 		{"russian relative not read", "2 часа назад", "", "", None},
 		{"letter before day", "A2 avril 2020", "", "", None},
+		{"last three-letter prefix", "zzz 2, 2020", "", "", None},
 	}
 	checkParse(t, tests)
 }
@@ -272,6 +278,12 @@ func TestFindAllLanguages(t *testing.T) {
 			text: "hace 3 horas · 3 hours ago · 2 ago. 2020",
 			raws: []string{"3 hours ago", "2 ago. 2020"},
 			want: []string{"2020-12-31T09:00:00+00:00", "2020-08-02T00:00:00+00:00"},
+		},
+		{
+			name: "date then hours ago",
+			text: "2 Nov 2020, 2h ago",
+			raws: []string{"2 Nov 2020", "2h ago"},
+			want: []string{"2020-11-02T00:00:00+00:00", "2020-12-31T10:00:00+00:00"},
 		},
 		{
 			name: "published and updated in german",

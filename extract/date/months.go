@@ -222,7 +222,7 @@ var (
 	// monthFirstPrefixes is the set of the first three letters, lower case
 	// ASCII, of the names a localised month-first date ("abril 2, 2020")
 	// may start with, as a bit set indexed by prefixIndex.
-	monthFirstPrefixes [26 * 26 * 26 / 64]uint64
+	monthFirstPrefixes [(26*26*26 + 63) / 64]uint64
 	// dayFirstCues is dayFirstWords folded.
 	dayFirstCues = map[string]bool{}
 )
@@ -270,60 +270,86 @@ const maxFoldedLen = 48
 // maxFoldedLen.
 //
 // Marks are dropped in every script, so the Bengali and Devanagari vowel
-// signs that are combining marks go too; keys and looked-up words are
+// signs that are combining marks go too. Keys and looked-up words are
 // folded alike, and a test checks that no two months fold to one key.
 func foldWord(dst []byte, word string) ([]byte, bool) {
-	if isASCII(word) {
-		if len(dst)+len(word) > maxFoldedLen {
-			return dst, false
-		}
-		for k := 0; k < len(word); k++ {
-			b := word[k]
-			if b >= 'A' && b <= 'Z' {
-				b |= 0x20
-			}
-			dst = append(dst, b)
-		}
-		return dst, true
-	}
-
-	word = norm.NFD.String(word)
 	for _, r := range word {
-		if unicode.Is(unicode.Mn, r) {
-			continue
+		n := len(dst)
+		if r < utf8.RuneSelf {
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			dst = append(dst, byte(r))
+		} else if folded, ok := foldTable[r]; ok {
+			dst = append(dst, folded...)
+		} else if !unicode.Is(unicode.Mn, r) {
+			dst = utf8.AppendRune(dst, unicode.ToLower(r))
 		}
-		r = unicode.ToLower(r)
-		switch r {
-		case 'ł':
-			r = 'l'
-		case 'ø':
-			r = 'o'
-		case 'ı':
-			r = 'i'
-		case 'đ':
-			r = 'd'
-		case 'ي', 'ى':
-			r = 'ی' // Arabic yeh and alef maksura as Persian yeh.
-		case 'ك':
-			r = 'ک' // Arabic kaf as Persian keheh.
-		case 'ʼ', '’':
-			r = '\''
+		if len(dst) > maxFoldedLen {
+			return dst[:n], false
 		}
-		if len(dst)+utf8.RuneLen(r) > maxFoldedLen {
-			return dst, false
-		}
-		dst = utf8.AppendRune(dst, r)
 	}
 	return dst, true
 }
 
-func isASCII(s string) bool {
-	for k := 0; k < len(s); k++ {
-		if s[k] >= utf8.RuneSelf {
-			return false
+// foldTable maps each rune of the scripts in monthTables and dayFirstWords
+// that foldWord changes to what it becomes: its canonical decomposition
+// (NFD) with nonspacing marks dropped, lower case. Keys and text are folded
+// through the same table, so precomposed and decomposed spellings ("ç" and
+// "c" with U+0327) meet.
+var foldTable = buildFoldTable()
+
+func buildFoldTable() map[rune]string {
+	table := map[rune]string{}
+	blocks := [][2]rune{
+		{0x80, 0x24F},    // Latin-1 Supplement, Latin Extended-A and -B
+		{0x2B0, 0x36F},   // modifier letters, combining marks
+		{0x400, 0x52F},   // Cyrillic
+		{0x600, 0x6FF},   // Arabic
+		{0x900, 0x9FF},   // Devanagari, Bengali
+		{0x1E00, 0x1EFF}, // Latin Extended Additional (Vietnamese)
+		{0x2019, 0x2019}, // right single quotation mark
+	}
+	for _, block := range blocks {
+		for r := block[0]; r <= block[1]; r++ {
+			var folded []byte
+			for _, d := range norm.NFD.String(string(r)) {
+				folded = appendFoldedRune(folded, d)
+			}
+			if string(folded) != string(r) {
+				table[r] = string(folded)
+			}
 		}
 	}
-	return true
+	return table
+}
+
+// appendFoldedRune appends one rune of a decomposed word as foldWord folds
+// it: nothing for a combining mark, else in lower case with the variant
+// letters made one.
+func appendFoldedRune(dst []byte, r rune) []byte {
+	if unicode.Is(unicode.Mn, r) {
+		return dst
+	}
+
+	r = unicode.ToLower(r)
+	switch r {
+	case 'ł':
+		r = 'l'
+	case 'ø':
+		r = 'o'
+	case 'ı':
+		r = 'i'
+	case 'đ':
+		r = 'd'
+	case 'ي', 'ى':
+		r = 'ی' // Arabic yeh and alef maksura as Persian yeh.
+	case 'ك':
+		r = 'ک' // Arabic kaf as Persian keheh.
+	case 'ʼ', '’':
+		r = '\''
+	}
+	return utf8.AppendRune(dst, r)
 }
 
 // localMonth returns the month a name in one of langs stands for, or 0.
@@ -376,24 +402,23 @@ func mayStartMonthFirst(s string, i int, word string) bool {
 	return localMonth(wordAt(s, i), monthFirstLanguages) != 0
 }
 
-// monthNameAfter reports whether one of the two words after byte i of s,
-// the end of a day number, is a month name of monthTables. It is a cheap
-// check made before localDMYForm runs, and passes everything that form
-// reads: "2 de abril", "1er avril", "1º de abril", "2. April", "2 апреля".
+// monthNameAfter reports whether the text after byte i of s, the end of a
+// day number, goes on as localDMYForm reads it up to a month name of
+// monthTables: an optional ordinal suffix ("1er", "1º", "2."), an optional
+// "de", then the name. It is a cheap check made before that form runs.
 func monthNameAfter(s string, i int) bool {
-	for words := 0; words < 2; words++ {
-		i = skipDaySuffix(s, i)
-
-		word := wordAt(s, i)
-		if word == "" {
-			return false
-		}
-		if localMonth(word, anyLanguage) != 0 {
-			return true
-		}
-		i += len(word)
+	switch wordAt(s, i) {
+	case "er", "re", "e":
+		i += len(wordAt(s, i))
 	}
-	return false
+
+	i = skipDaySuffix(s, i)
+	word := wordAt(s, i)
+	if strings.EqualFold(word, "de") {
+		i = skipDaySuffix(s, i+len(word))
+		word = wordAt(s, i)
+	}
+	return word != "" && localMonth(word, anyLanguage) != 0
 }
 
 // skipDaySuffix returns where the text after i goes on past spaces, full

@@ -54,8 +54,8 @@ const (
 var bmpBlocks [0x10000 >> 6]uint8
 
 // digitRanges are the ranges of Unicode decimal digits (category Nd) other
-// than ASCII, in order. Each starts at a zero and holds whole runs of ten,
-// so a digit's value is its distance from the start modulo ten; a test
+// than ASCII, in order. Each starts at a zero and contains whole runs of
+// ten, so a digit's value is its distance from the start modulo ten. A test
 // checks this on the Unicode tables of the Go release in use.
 var digitRanges []unicode.Range32
 

@@ -23,8 +23,13 @@ const (
 
 	timePat = dayPartPat + `(?:` + clockPat + `|` + cjkClockPat + `)`
 
-	// hClockPat is the French and Portuguese "10h30", "10 h 30", "10h".
-	hClockPat = `(?P<hour>\d{1,2})\s?[hH](?:\s?(?P<minute>\d{2})|\b)`
+	// hClockPat is the French and Portuguese "10h30", "10 h 30".
+	hClockPat = `(?P<hour>\d{1,2})\s?[hH]\s?(?P<minute>\d{2})`
+
+	// hourPat is the hour alone, "10h". The forms take it only after a
+	// timeWordPat ("à 10h"), because "2h" alone is also "2 hours" ("2h
+	// ago").
+	hourPat = `(?P<hour>\d{1,2})\s?[hH]\b`
 
 	// dotClockPat is "10.30". Alone it is too often a number, so the forms
 	// take it only after a timeWordPat or before "Uhr", "uur" or "h".
@@ -41,7 +46,8 @@ const (
 	// comma or a dash, then a time, optionally after a timeWordPat. The
 	// empty group cut marks where the text read ends, before "Uhr".
 	dateTimePat = `(?:(?:T|\s*[,-]?\s*` + timeWordPat + `?)(?:` + timePat + `|` + hClockPat + `)` +
-		`|\s*[,-]?\s*(?:` + timeWordPat + dotClockPat + `|` + dotClockPat + `(?P<cut>)\s?(?i:uhr|uur|h)\b))`
+		`|\s*[,-]?\s*(?:` + timeWordPat + `(?:` + dotClockPat + `|` + hourPat + `)` +
+		`|` + dotClockPat + `(?P<cut>)\s?(?i:uhr|uur|h)\b))`
 
 	// cjkWeekdayPat is "(木)", "（四）", "(목)", "星期四", "周四".
 	cjkWeekdayPat = `(?:\s*[(（]\s*(?:[日月火水木金土一二三四五六天월화수목금토일]|(?:星期|周|週)[一二三四五六日天])(?:曜日?|요일)?\s*[)）]` +

@@ -183,7 +183,7 @@ func (sc *scanner) digitsMayStart(i int) bool {
 }
 
 // formsAtDigits picks the forms worth trying for a digit run by its length
-// and the character after it.
+// and the text after it.
 func (sc *scanner) formsAtDigits(i, runEnd int) []*form {
 	s := sc.n.s
 	runLen := runEnd - i
@@ -273,15 +273,16 @@ func dayWordForms(s string, i int, letter byte) []*form {
 }
 
 // englishMonthAfter reports whether the text after the day number that
-// ends at i may go on as dmyNameForm reads it: an optional ordinal suffix,
-// spaces, an optional "of", and a word starting with the first three
-// letters of an English month name.
+// ends at i may go on as dmyNameForm reads it. That is an optional ordinal
+// suffix, a dash or spaces with an optional "of", and then a word that
+// starts with the first three letters of an English month name.
 func englishMonthAfter(s string, i int) bool {
-	if i+2 <= len(s) {
-		switch strings.ToLower(s[i : i+2]) {
-		case "st", "nd", "rd", "th":
-			i += 2
-		}
+	if i+2 <= len(s) && isOrdinalSuffix(s[i]|0x20, s[i+1]|0x20) {
+		i += 2
+	}
+
+	if i < len(s) && s[i] == '-' {
+		return englishMonthAt(s, i+1) // 2nd-Nov-2023
 	}
 
 	j := skipSpace(s, i)
@@ -296,6 +297,12 @@ func englishMonthAfter(s string, i int) bool {
 		return k > j+2 && englishMonthAt(s, k)
 	}
 	return false
+}
+
+// isOrdinalSuffix reports whether the lower-case letters a and b are "st",
+// "nd", "rd" or "th".
+func isOrdinalSuffix(a, b byte) bool {
+	return a == 's' && b == 't' || a == 'n' && b == 'd' || a == 'r' && b == 'd' || a == 't' && b == 'h'
 }
 
 // englishMonthAt reports whether s at i starts with the first three letters
@@ -365,8 +372,9 @@ func (sc *scanner) afterDatePart(i int) bool {
 	return false
 }
 
-// formsAtWord picks the forms worth trying at the ASCII word s[i:wordEnd],
-// the start of an English or a Spanish or Portuguese month name.
+// formsAtWord picks the forms worth trying at the ASCII word s[i:wordEnd]:
+// an English month or weekday name, an English relative word, or the start
+// of a Spanish or Portuguese month name ("abril 2, 2020", "março 2, 2020").
 // NOTE: English dates without a year ("Nov 2 at 4:11 PM") and bare times
 // ("16:11") are not read.
 func (sc *scanner) formsAtWord(i, wordEnd int) []*form {
