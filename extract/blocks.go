@@ -199,26 +199,8 @@ func (p *page) isCard(n *html.Node) bool {
 // mainLink returns the link of a card that leads to its article: the link
 // with the longest text, when that text looks like a headline.
 func (p *page) mainLink(card *html.Node) *html.Node {
-	var best *html.Node
-	bestLen := 0
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "a" {
-			if href := strings.TrimSpace(attr(n, "href")); href != "" && !strings.HasPrefix(href, "#") &&
-				!strings.HasPrefix(strings.ToLower(href), "javascript:") {
-				l := p.st.weightOf(n)
-				if l > bestLen {
-					best, bestLen = n, l
-				}
-			}
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(card)
-	if best == nil || bestLen < 4 {
+	best, ok := p.st.bestLink[card]
+	if !ok || p.st.weightOf(best) < 4 {
 		return nil
 	}
 	return best

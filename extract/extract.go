@@ -201,6 +201,8 @@ type page struct {
 	source      string
 	originalURL string
 	rawLines    []string          // body lines before furniture lines are dropped
+	nearTitle   []string          // cached textsNearTitle for nearTitleOf
+	nearTitleOf *html.Node
 	fallbacks   []string          // profile fields that matched nothing
 	why         map[string]string // field name to the method that gave it
 	st          *textStats

@@ -310,6 +310,15 @@ func (p *page) textsNearTitle() []string {
 	if p.titleNode == nil || p.titleNode.Parent == nil {
 		return nil
 	}
+	if p.nearTitle != nil && p.nearTitleOf == p.titleNode {
+		return p.nearTitle
+	}
+	p.nearTitle, p.nearTitleOf = p.collectNearTitle(), p.titleNode
+	return p.nearTitle
+}
+
+// collectNearTitle gathers the texts textsNearTitle returns.
+func (p *page) collectNearTitle() []string {
 	var after []string
 	budget := 900
 	started := false

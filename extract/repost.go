@@ -27,6 +27,9 @@ func (p *page) chooseRepost() {
 
 	var authors []string
 	for _, line := range lines {
+		if !containsAny(line, repostLabels) {
+			continue
+		}
 		if p.source == "" {
 			for _, loc := range repostSource.FindAllStringSubmatchIndex(line, -1) {
 				name := line[loc[2]:loc[3]]
@@ -52,6 +55,19 @@ func (p *page) chooseRepost() {
 		p.why["source"] = "repost label"
 	}
 	p.originalURL = p.findOriginalLink()
+}
+
+// repostLabels are the words every repost pattern needs; a line without
+// any of them is skipped before the regular expressions run.
+var repostLabels = []string{"來源", "来源", "出處", "出处", "轉載", "转载", "作者", "撰文", "編譯", "编译", "譯者", "译者", "翻譯", "翻译"}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // edgeLines returns the first and last n lines.

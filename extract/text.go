@@ -214,12 +214,16 @@ func truncateRunes(s string, n int) string {
 type textStats struct {
 	weight map[*html.Node]int
 	links  map[*html.Node]int
+	// bestLink maps an element to the link below it with the most text,
+	// the first of equals; links without a target ("#", "javascript:")
+	// do not count.
+	bestLink map[*html.Node]*html.Node
 }
 
 // computeStats fills the cache for the tree below root in one pass. It
 // must run again after the tree changes.
 func computeStats(root *html.Node) *textStats {
-	st := &textStats{weight: map[*html.Node]int{}, links: map[*html.Node]int{}}
+	st := &textStats{weight: map[*html.Node]int{}, links: map[*html.Node]int{}, bestLink: map[*html.Node]*html.Node{}}
 	st.fill(root, false)
 	return st
 }
@@ -240,14 +244,34 @@ func (st *textStats) fill(n *html.Node, inLink bool) (weight, links int) {
 	case html.CommentNode:
 		return 0, 0
 	}
+
+	var best *html.Node
+	bestWeight := 0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w, l := st.fill(c, inLink)
 		weight += w
 		links += l
+		if b := st.bestLink[c]; b != nil && st.weight[b] > bestWeight {
+			best, bestWeight = b, st.weight[b]
+		}
 	}
 	st.weight[n] = weight
 	st.links[n] = links
+
+	if n.Type == html.ElementNode && n.Data == "a" && isPageLink(attr(n, "href")) {
+		best = n
+	}
+	if best != nil {
+		st.bestLink[n] = best
+	}
 	return weight, links
+}
+
+// isPageLink reports whether href leads somewhere: not empty, not a
+// fragment, not a script.
+func isPageLink(href string) bool {
+	href = strings.TrimSpace(href)
+	return href != "" && !strings.HasPrefix(href, "#") && !strings.HasPrefix(strings.ToLower(href), "javascript:")
 }
 
 // weightOf returns the text weight below n.
