@@ -200,8 +200,8 @@ type page struct {
 	items       []Entry
 	source      string
 	originalURL string
-	rawLines    []string          // body lines before furniture lines are dropped
-	nearTitle   []string          // cached textsNearTitle for nearTitleOf
+	rawLines    []string // body lines before furniture lines are dropped
+	nearTitle   []string // cached textsNearTitle for nearTitleOf
 	nearTitleOf *html.Node
 	fallbacks   []string          // profile fields that matched nothing
 	why         map[string]string // field name to the method that gave it
