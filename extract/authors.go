@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -96,14 +97,39 @@ func (p *page) chooseSiteName() {
 			return
 		}
 	}
+	// A <title> part other than the headline: one that a home link names,
+	// else the shortest, because site names are short and taglines long
+	// ("标题 - 科技圈 - 让技术资讯更聚焦").
 	segments := splitTitle(p.metaTitle)
+	homes := p.homeLinkTexts()
 	if len(segments) > 1 {
-		last := segments[len(segments)-1]
-		if last != p.title && utf8.RuneCountInString(last) <= 30 {
-			p.siteName, p.why["site_name"] = last, "title-tag suffix"
+		best := ""
+		for _, seg := range segments {
+			if seg == p.title || utf8.RuneCountInString(seg) > 30 || strings.Contains(p.title, seg) {
+				continue
+			}
+			if slices.Contains(homes, seg) {
+				best = seg
+				break
+			}
+			if best == "" || utf8.RuneCountInString(seg) < utf8.RuneCountInString(best) {
+				best = seg
+			}
+		}
+		if best != "" {
+			p.siteName, p.why["site_name"] = best, "title-tag part"
 			return
 		}
 	}
+	// A site name glued to the <title> with a bare hyphen, that a home link
+	// names: "国内新闻-县报门户网".
+	for _, name := range homes {
+		if stripJoinedSiteName(p.metaTitle, []string{name}) != p.metaTitle {
+			p.siteName, p.why["site_name"] = name, "home link"
+			return
+		}
+	}
+
 	// A heading or logo that links to the home page.
 	var walk func(n *html.Node) bool
 	walk = func(n *html.Node) bool {

@@ -342,6 +342,7 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 
 	// The card's other texts: summary, source, time.
 	var leaves []*html.Node
+	var timeLeaf *html.Node
 	collectLeaves(card, link, &leaves)
 	for _, leaf := range leaves {
 		t := nodeText(leaf)
@@ -351,6 +352,7 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 		if e.Published == "" {
 			if v, ok := date.Parse(t, p.ref, p.zone()); ok && utf8.RuneCountInString(t) <= utf8.RuneCountInString(v.Raw)+12 {
 				e.Published, e.PublishedRaw, e.PublishedPrecision = v.Format(), v.Raw, v.Precision.String()
+				timeLeaf = leaf
 				continue
 			}
 		}
@@ -368,7 +370,43 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 			e.Summary = t
 		}
 	}
+	if e.Source == "" && timeLeaf != nil {
+		e.Source = sourceBesideTime(timeLeaf, e.Summary)
+	}
 	return e, true
+}
+
+// counterText matches counts printed on cards: "12 评论", "3 likes", "2.1k".
+var counterText = regexp.MustCompile(`(?i)^[\d.,]+\s*[kw万萬]?\s*(评论|評論|条评论|條評論|赞|讚|阅读|閱讀|次|人|comments?|likes?|views?|shares?|reads?)?$`)
+
+// sourceBesideTime finds the outlet on a card whose markup names nothing:
+// the short text printed in the same row as the card's time ("数据派 · 12
+// 评论 · 35分钟前"), which is neither a count nor the summary.
+func sourceBesideTime(timeLeaf *html.Node, summary string) string {
+	parent := timeLeaf.Parent
+	if parent == nil {
+		return ""
+	}
+	for c := parent.FirstChild; c != nil; c = c.NextSibling {
+		if c == timeLeaf {
+			continue
+		}
+		var t string
+		switch c.Type {
+		case html.TextNode:
+			t = cleanText(c.Data)
+		case html.ElementNode:
+			t = nodeText(c)
+		}
+		t = strings.Trim(t, " ·•|｜/-")
+		if t == "" || t == summary || counterText.MatchString(t) {
+			continue
+		}
+		if n := utf8.RuneCountInString(t); n >= 2 && n <= 16 && !strings.ContainsAny(t, "0123456789") {
+			return t
+		}
+	}
+	return ""
 }
 
 // linkTitle returns the headline of a link: the heading inside it when the

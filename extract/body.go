@@ -34,7 +34,7 @@ var boilerClass = mustClassPattern(`comment|disqus|share|sharing|social|\bsns\b|
 
 // boilerLine matches lines that are page furniture even inside the body:
 // disclaimers, share prompts, copyright notes, editor credits.
-var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责声明|免責聲明|特别声明|特別聲明|版权声明|版權聲明|风险提示|風險提示|声明[:：]|聲明[:：]|statement:|disclaimer|分享到|分享至|share this|share on|share:|social share$|copyright ©|©|\(c\) \d{4}|all rights reserved|版权所有|版權所有|责任编辑|責任編輯|责编[:：]|編輯[:：]|编辑[:：]|本文来源|本文來源|转载请注明|轉載請註明|未经授权|未經授權|点击进入|點擊進入|点击查看|點擊查看|扫一扫|掃一掃|关注我们|關注我們|follow us|sign up for|subscribe to|advertisement$|advert$|reklam$|iklan$|anzeige$|publicidad$|pubblicità$|广告$|廣告$|this slideshow requires javascript|your video will play|(image|photo|foto|bild|ảnh|фото|圖|图)\s*[:：]|\[/?[a-z_]+[^\]]*\]$|（\d+/\d+ページ）$|［有料会員限定］)`)
+var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责声明|免責聲明|特别声明|特別聲明|版权声明|版權聲明|风险提示|風險提示|声明[:：]|聲明[:：]|statement:|disclaimer|分享到|分享至|share this|share on|share:|social share$|copyright ©|©|\(c\) \d{4}|all rights reserved|版权所有|版權所有|無断転載|無断複製|転載を禁|责任编辑|責任編輯|责编[:：]|編輯[:：]|编辑[:：]|本文来源|本文來源|转载请注明|轉載請註明|未经授权|未經授權|点击进入|點擊進入|点击查看|點擊查看|扫一扫|掃一掃|关注我们|關注我們|follow us|sign up for|subscribe to|advertisement$|advert$|reklam$|iklan$|anzeige$|publicidad$|pubblicità$|广告$|廣告$|this slideshow requires javascript|your video will play|(image|photo|foto|bild|ảnh|фото|圖|图)\s*[:：]|\[/?[a-z_]+[^\]]*\]$|（\d+/\d+ページ）$|［有料会員限定］)`)
 
 // tailLine matches prompts that close an article: tips, newsletters,
 // follow and donation appeals. They are dropped only from the last lines,
@@ -746,7 +746,7 @@ func firstHeading(n *html.Node) string {
 // ("photos © Inexhibit, 2018").
 func isLabelLine(line string) bool {
 	n := utf8.RuneCountInString(line)
-	if n <= 120 && (strings.Contains(line, "©") || strings.Contains(line, "(c) ")) {
+	if n <= 120 && (strings.Contains(line, "©") || strings.Contains(line, "(c) ") || rightsNotice.MatchString(line)) {
 		return true
 	}
 	if n > 40 || punctCount(strings.TrimRight(line, ":：.…")) > 0 {
@@ -754,6 +754,10 @@ func isLabelLine(line string) bool {
 	}
 	return recommendLabel.MatchString(line) || hotLabel.MatchString(line) || sponsoredLabel.MatchString(line)
 }
+
+// rightsNotice matches copyright and reprint notices anywhere in a short
+// line ("※...本サイトの記事・写真の無断転載を禁じます。").
+var rightsNotice = regexp.MustCompile(`(?i)無断転載|無断複製|転載を禁|版权所有|版權所有|all rights reserved|未经授权.{0,12}禁止|未經授權.{0,12}禁止|不得转载|不得轉載`)
 
 // sponsoredLabel matches the headings of paid link blocks.
 var sponsoredLabel = regexp.MustCompile(`(?i)sponsored|promoted|paid content|partner content|赞助|贊助|推广|推廣|广告|廣告`)

@@ -336,7 +336,12 @@ func (p *page) homeLinkTexts() []string {
 		}
 		if n.Type == html.ElementNode && n.Data == "a" {
 			if p.isRootLink(attr(n, "href")) {
-				if t := nodeText(n); t != "" && utf8.RuneCountInString(t) <= 15 {
+				t := nodeText(n)
+				if t == "" {
+					// A logo: the image's alt text names the site.
+					t = imageAlt(n)
+				}
+				if t != "" && utf8.RuneCountInString(t) <= 15 {
 					out = append(out, t)
 				}
 			}
@@ -466,3 +471,16 @@ func startsWithSeparated(s, prefix string) bool {
 }
 
 func isHeadingSource(s string) bool { return s == "h1" || s == "h2" || s == "title-class" }
+
+// imageAlt returns the alt text of the first image below n.
+func imageAlt(n *html.Node) string {
+	if n.Type == html.ElementNode && n.Data == "img" {
+		return cleanText(attr(n, "alt"))
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if t := imageAlt(c); t != "" {
+			return t
+		}
+	}
+	return ""
+}
