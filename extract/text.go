@@ -224,23 +224,21 @@ type textStats struct {
 // must run again after the tree changes.
 func computeStats(root *html.Node) *textStats {
 	st := &textStats{weight: map[*html.Node]int{}, links: map[*html.Node]int{}, bestLink: map[*html.Node]*html.Node{}}
-	st.fill(root, false)
+	st.fill(root)
 	return st
 }
 
-func (st *textStats) fill(n *html.Node, inLink bool) (weight, links int) {
+// fill computes the stats of n's subtree. Link weight counts the links
+// inside the subtree only: a paragraph inside a mis-nested link that wraps
+// a whole post is not itself link text.
+func (st *textStats) fill(n *html.Node) (weight, links int) {
 	switch n.Type {
 	case html.TextNode:
-		w := textWeight(n.Data)
-		if inLink {
-			return w, w
-		}
-		return w, 0
+		return textWeight(n.Data), 0
 	case html.ElementNode:
 		if invisibleTags[n.Data] {
 			return 0, 0
 		}
-		inLink = inLink || n.Data == "a"
 	case html.CommentNode:
 		return 0, 0
 	}
@@ -248,19 +246,22 @@ func (st *textStats) fill(n *html.Node, inLink bool) (weight, links int) {
 	var best *html.Node
 	bestWeight := 0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		w, l := st.fill(c, inLink)
+		w, l := st.fill(c)
 		weight += w
 		links += l
 		if b := st.bestLink[c]; b != nil && st.weight[b] > bestWeight {
 			best, bestWeight = b, st.weight[b]
 		}
 	}
+	if n.Type == html.ElementNode && n.Data == "a" {
+		links = weight
+		if isPageLink(attr(n, "href")) {
+			best = n
+		}
+	}
 	st.weight[n] = weight
 	st.links[n] = links
 
-	if n.Type == html.ElementNode && n.Data == "a" && isPageLink(attr(n, "href")) {
-		best = n
-	}
 	if best != nil {
 		st.bestLink[n] = best
 	}
