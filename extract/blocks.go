@@ -52,7 +52,7 @@ var inlineRelatedLabel = regexp.MustCompile(`(?i)^\s*(related|read more|read als
 var headingClass = mustClassPattern(`title|heading|\bhd\b|head\b|caption|label`)
 
 // sourceClass matches class names of the outlet on a teaser card.
-var sourceClass = mustClassPattern(`(^|[\s_-])(src|source|origin|media|from|site|publisher|outlet|author|channel)([\s_-]|$)`)
+var sourceClass = mustClassPattern(`(^|[\s_-])(src|source|origin|media|from|site|publisher|outlet|author)([\s_-]|$)`)
 
 // sourceLabel reads "来源：X" forms in card text.
 var sourceLabel = regexp.MustCompile(`(?:来源|來源|出处|出處|Source|Via)\s*[:：]\s*(\S[^|｜\n]{0,30})`)
@@ -337,7 +337,7 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 		return Entry{}, false
 	}
 
-	title := linkTitle(link)
+	title := strings.TrimRight(linkTitle(link), ",，、;；:：")
 	e := Entry{Title: title, URL: u}
 
 	// The card's other texts: summary, source, time.
@@ -373,8 +373,12 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 	if e.Source == "" && timeLeaf != nil {
 		e.Source = sourceBesideTime(timeLeaf, e.Summary)
 	}
+	e.Source = strings.Trim(e.Source, sourceTrim)
 	return e, true
 }
+
+// sourceTrim is the punctuation printed around a card's source.
+const sourceTrim = " ·•⋅∙|｜/-—:："
 
 // counterText matches counts printed on cards: "12 评论", "3 likes", "2.1k".
 var counterText = regexp.MustCompile(`(?i)^[\d.,]+\s*[kw万萬]?\s*(评论|評論|条评论|條評論|赞|讚|阅读|閱讀|次|人|comments?|likes?|views?|shares?|reads?)?$`)
@@ -398,8 +402,9 @@ func sourceBesideTime(timeLeaf *html.Node, summary string) string {
 		case html.ElementNode:
 			t = nodeText(c)
 		}
-		t = strings.Trim(t, " ·•|｜/-")
-		if t == "" || t == summary || counterText.MatchString(t) {
+		t = strings.Trim(t, sourceTrim)
+		// Links beside a time are tags and topics more often than outlets.
+		if t == "" || t == summary || counterText.MatchString(t) || (c.Type == html.ElementNode && (c.Data == "a" || linkWeight(c) > 0)) {
 			continue
 		}
 		if n := utf8.RuneCountInString(t); n >= 2 && n <= 16 && !strings.ContainsAny(t, "0123456789") {

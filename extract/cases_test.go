@@ -37,6 +37,7 @@ type caseExpect struct {
 	BodyNotContains       []string        `json:"body_not_contains"`
 	ImageCaptionsContain  []string        `json:"image_captions_contain"`
 	RecommendedCount      *int            `json:"recommended_count"`
+	ItemsCount            *int            `json:"items_count"`
 	Recommended           []caseEntry     `json:"recommended"`
 	Items                 []caseEntry     `json:"items"`
 }
@@ -163,6 +164,9 @@ func checkCase(t *testing.T, rec *Record, want caseExpect) {
 	}
 	if want.RecommendedCount != nil && len(rec.Recommended) != *want.RecommendedCount {
 		t.Errorf("recommended count = %d, want %d: %+v", len(rec.Recommended), *want.RecommendedCount, rec.Recommended)
+	}
+	if want.ItemsCount != nil && len(rec.Items) != *want.ItemsCount {
+		t.Errorf("items count = %d, want %d", len(rec.Items), *want.ItemsCount)
 	}
 	checkEntries(t, "recommended", rec.Recommended, want.Recommended)
 	checkEntries(t, "items", rec.Items, want.Items)

@@ -174,9 +174,20 @@ func (p *page) takeLateBlocks() {
 // takeItems fills the items of a listing page from its card blocks, or,
 // on a page of bare links, from its links.
 func (p *page) takeItems() {
+	// When some card blocks carry times or summaries, bare link boxes
+	// beside them (rankings, "most read") are not the page's items.
+	richOnly := false
+	for _, b := range p.blocks {
+		if b.kind == blockUnknown && richEntries(b) {
+			richOnly = true
+		}
+	}
 	seen := map[string]bool{}
 	for _, b := range p.blocks {
 		if b.kind != blockUnknown && b.kind != blockRecommend {
+			continue
+		}
+		if richOnly && !richEntries(b) {
 			continue
 		}
 		for _, e := range b.entries {
@@ -253,4 +264,16 @@ func (p *page) inSidebar(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// richEntries reports whether most entries of b carry a time, a summary or
+// a source, as teaser cards do and bare link boxes do not.
+func richEntries(b *linkBlock) bool {
+	rich := 0
+	for _, e := range b.entries {
+		if e.Summary != "" || e.Published != "" || e.Source != "" {
+			rich++
+		}
+	}
+	return rich*2 > len(b.entries)
 }

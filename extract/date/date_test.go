@@ -455,3 +455,12 @@ func TestPrecisionString(t *testing.T) {
 		}
 	}
 }
+
+func TestFutureDateNotReread(t *testing.T) {
+	ref := time.Date(2019, 10, 5, 12, 0, 0, 0, time.FixedZone("", 8*3600))
+
+	got := FindAll("发布时间：2020-10-04 20:30", ref, time.FixedZone("", 8*3600))
+	if len(got) != 0 {
+		t.Errorf("FindAll = %v, want nothing: the date is after the reference time", got)
+	}
+}

@@ -441,6 +441,11 @@ const (
 	// needsRef: the text is a relative or year-less date but the reference
 	// time is zero. The text is skipped without a value.
 	needsRef
+	// outOfRange: the text is a whole date, but later than the latest
+	// accepted time or before minYear. It is skipped without a value, so
+	// no shorter form re-reads a part of it ("10-04 20:30" inside a
+	// future "2020-10-04 20:30").
+	outOfRange
 )
 
 // try runs forms at byte i in order and returns the first that reads the
@@ -456,7 +461,7 @@ func (sc *scanner) try(i int, forms []*form) (int, Value, bool) {
 		switch out {
 		case accepted:
 			return end, v, true
-		case needsRef:
+		case needsRef, outOfRange:
 			return end, Value{}, false
 		}
 	}
@@ -571,8 +576,11 @@ func (sc *scanner) readAbsolute(p parts) (Value, outcome) {
 
 	if !p.yearless {
 		t, ok := p.time(loc)
-		if !ok || !sc.inRange(t) {
+		if !ok {
 			return Value{}, rejected
+		}
+		if !sc.inRange(t) {
+			return Value{}, outOfRange
 		}
 		return Value{Time: t, Precision: p.precision(), ZoneGiven: zoneGiven}, accepted
 	}
