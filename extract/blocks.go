@@ -33,10 +33,10 @@ type linkBlock struct {
 }
 
 // Labels that name a block of recommended or related articles.
-var recommendLabel = regexp.MustCompile(`(?i)推荐|推薦|相关|相關|延伸|猜你喜|你可能|可能感兴趣|可能感興趣|同类|同類|大家都在看|看了又看|还想看|更多文章|更多新闻|更多新聞|更多阅读|更多閱讀|关联|關聯|関連|おすすめ|こちらも|related|recommend|more from|more on |more stories|more news|read more|read next|read also|also read|see also|you may also|you might also|further reading|more in |up next|what to read|keep reading|mehr zum thema|lesen sie auch|auch interessant|könnte sie|à lire aussi|a lire aussi|sur le même sujet|lire aussi|te puede interesar|relacionad|más noticias|leia também|leggi anche|potrebbe interessarti|관련|추천`)
+var recommendLabel = mustTextPattern(`(?i)推荐|推薦|相关|相關|延伸|猜你喜|你可能|可能感兴趣|可能感興趣|同类|同類|大家都在看|看了又看|还想看|更多文章|更多新闻|更多新聞|更多阅读|更多閱讀|关联|關聯|関連|おすすめ|こちらも|related|recommend|more from|more on |more stories|more news|read more|read next|read also|also read|see also|you may also|you might also|further reading|more in |up next|what to read|keep reading|mehr zum thema|lesen sie auch|auch interessant|könnte sie|à lire aussi|a lire aussi|sur le même sujet|lire aussi|te puede interesar|relacionad|más noticias|leia também|leggi anche|potrebbe interessarti|관련|추천`)
 
 // Labels that name site-wide lists, which belong to no one article.
-var hotLabel = regexp.MustCompile(`(?i)热门|熱門|热点|熱點|排行|最热|最熱|热榜|熱榜|热读|熱讀|最新|24小时|24小時|快讯|快訊|popular|most read|most viewed|trending|top stories|latest|breaking|meistgelesen|人気|ランキング`)
+var hotLabel = mustTextPattern(`(?i)热门|熱門|热点|熱點|排行|最热|最熱|热榜|熱榜|热读|熱讀|最新|24小时|24小時|快讯|快訊|popular|most read|most viewed|trending|top stories|latest|breaking|meistgelesen|人気|ランキング`)
 
 // Class and id fragments of related lists.
 var recommendClass = mustClassPattern(`related|recommend|\brec\b|rec[-_]|similar|suggest|read-?next|readmore|read-more|more-?(stories|news|articles)|also|tuijian|xiangguan|xgyd|xgxw|relevant|outbrain|taboola`)

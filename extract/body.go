@@ -757,10 +757,10 @@ func isLabelLine(line string) bool {
 
 // rightsNotice matches copyright and reprint notices anywhere in a short
 // line ("※...本サイトの記事・写真の無断転載を禁じます。").
-var rightsNotice = regexp.MustCompile(`(?i)無断転載|無断複製|転載を禁|版权所有|版權所有|all rights reserved|未经授权.{0,12}禁止|未經授權.{0,12}禁止|不得转载|不得轉載`)
+var rightsNotice = mustTextPattern(`(?i)無断転載|無断複製|転載を禁|版权所有|版權所有|all rights reserved|未经授权.{0,12}禁止|未經授權.{0,12}禁止|不得转载|不得轉載`)
 
 // sponsoredLabel matches the headings of paid link blocks.
-var sponsoredLabel = regexp.MustCompile(`(?i)sponsored|promoted|paid content|partner content|赞助|贊助|推广|推廣|广告|廣告`)
+var sponsoredLabel = mustTextPattern(`(?i)sponsored|promoted|paid content|partner content|赞助|贊助|推广|推廣|广告|廣告`)
 
 // isTermList reports whether n is a sentence that lists linked terms
 // ("宮崎県：<a>高鍋町</a>、<a>新富町</a>"): short links joined by list

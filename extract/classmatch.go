@@ -27,14 +27,25 @@ func mustClassPattern(pattern string) *classPattern {
 		if err != nil {
 			return cp
 		}
-		lit := longestLiteral(parsed.Simplify())
-		if lit == "" {
+		set := literalSet(parsed.Simplify())
+		if set == nil {
+			cp.literals = wholeLiterals(pattern)
 			return cp
 		}
-		literals = append(literals, lit)
+		literals = append(literals, set...)
 	}
 	cp.literals = literals
 	return cp
+}
+
+// wholeLiterals derives the pre-check literals from the parsed pattern as
+// a whole, which also covers alternations inside groups.
+func wholeLiterals(pattern string) []string {
+	parsed, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return literalSet(parsed.Simplify())
 }
 
 // splitAlternatives splits a pattern at its top-level "|" signs, outside
@@ -65,26 +76,73 @@ func splitAlternatives(pattern string) []string {
 // longestLiteral returns the longest literal that any match of re must
 // contain, or "" when there is none.
 func longestLiteral(re *syntax.Regexp) string {
+	set := literalSet(re)
+	if len(set) != 1 {
+		return ""
+	}
+	return set[0]
+}
+
+// literalSet returns literals one of which every match of re contains, or
+// nil when no such set is known. For a concatenation it takes the part
+// whose set has the longest shortest literal, because longer literals
+// reject more strings.
+func literalSet(re *syntax.Regexp) []string {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
-			return ""
+			return nil
 		}
-		return string(re.Rune)
-	case syntax.OpCapture:
-		return longestLiteral(re.Sub[0])
-	case syntax.OpConcat:
-		best := ""
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return literalSet(re.Sub[0])
+	case syntax.OpAlternate:
+		var out []string
 		for _, sub := range re.Sub {
-			if lit := longestLiteral(sub); len(lit) > len(best) {
-				best = lit
+			set := literalSet(sub)
+			if set == nil {
+				return nil
+			}
+			out = append(out, set...)
+		}
+		return out
+	case syntax.OpConcat:
+		var best []string
+		bestMin := 0
+		for _, sub := range re.Sub {
+			set := literalSet(sub)
+			if set == nil {
+				continue
+			}
+			shortest := len(set[0])
+			for _, lit := range set {
+				shortest = min(shortest, len(lit))
+			}
+			if shortest > bestMin {
+				best, bestMin = set, shortest
 			}
 		}
 		return best
-	case syntax.OpPlus:
-		return longestLiteral(re.Sub[0])
 	}
-	return ""
+	return nil
+}
+
+// textPattern is a case-insensitive pattern over text lines: the pattern
+// and the input are lowercased, so the literal pre-check of classPattern
+// applies.
+type textPattern struct {
+	cp *classPattern
+}
+
+// mustTextPattern compiles a pattern written in lower case (with or
+// without a leading "(?i)").
+func mustTextPattern(pattern string) *textPattern {
+	return &textPattern{cp: mustClassPattern(strings.ToLower(strings.TrimPrefix(pattern, "(?i)")))}
+}
+
+// MatchString reports whether the pattern matches s, ignoring case.
+func (tp *textPattern) MatchString(s string) bool {
+	return tp.cp.MatchString(strings.ToLower(s))
 }
 
 // MatchString reports whether the pattern matches s.

@@ -20,3 +20,25 @@ func TestClassPatternMatchesLikeRegexp(t *testing.T) {
 		}
 	}
 }
+
+func TestTextPatternIgnoresCase(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"Related Stories", true},
+		{"MORE FROM THE LEDGER", true},
+		{"推薦文章", true},
+		{"The council met on Thursday", false},
+		{"延伸閱讀", true},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := recommendLabel.MatchString(tt.line); got != tt.want {
+			t.Errorf("recommendLabel(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+	if lits := recommendLabel.cp.literals; len(lits) == 0 {
+		t.Errorf("recommendLabel has no pre-check literals")
+	}
+}

@@ -146,7 +146,8 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 	listing := p.isListing()
 	p.listing = listing
 	if !listing {
-		if p.takeRecommended(!profileRecommended) || profileRecommended {
+		p.takeRecommended(!profileRecommended)
+		if profileRecommended {
 			p.st = computeStats(p.doc)
 		}
 		if p.profileBody() {

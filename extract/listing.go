@@ -108,7 +108,8 @@ func countLinks(n *html.Node) int {
 // and removes every labelled link block from the tree, so none of them
 // reaches the body. Unlabelled blocks stay until the body is chosen. With
 // keep false (a site profile gave the recommended list) the blocks are
-// only removed. It reports whether it removed anything.
+// only removed. It reports whether it removed anything; the text weights
+// are kept up to date as it goes.
 func (p *page) takeRecommended(keep bool) bool {
 	seen := map[string]bool{}
 	removed := false
@@ -119,7 +120,7 @@ func (p *page) takeRecommended(keep bool) bool {
 		if b.kind == blockRecommend && keep {
 			p.addRecommended(b, seen)
 		}
-		detach(b.container)
+		p.detachCounted(b.container)
 		removed = true
 	}
 	return removed
@@ -228,6 +229,20 @@ func detach(n *html.Node) {
 	if n.Parent != nil {
 		n.Parent.RemoveChild(n)
 	}
+}
+
+// detachCounted removes n from the tree and takes its text out of the
+// cached weights of its ancestors, so the cache stays right without a
+// second pass over the page.
+func (p *page) detachCounted(n *html.Node) {
+	w, l := p.st.weightOf(n), p.st.linkWeightOf(n)
+	for a := n.Parent; a != nil; a = a.Parent {
+		if _, ok := p.st.weight[a]; ok {
+			p.st.weight[a] -= w
+			p.st.links[a] -= l
+		}
+	}
+	detach(n)
 }
 
 // samePathEntries reports whether most entries of b lead to the page's own

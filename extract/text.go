@@ -85,6 +85,9 @@ func cjkShare(s string) float64 {
 // trims the ends. Unicode normalisation is left to the record's fields,
 // where it runs once per value rather than once per text node.
 func cleanText(s string) string {
+	if isClean(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -310,7 +313,8 @@ type classKey struct {
 	ci string
 }
 
-// matchClass reports whether re matches the class string ci, remembering
+// matchClass reports whether re matches the class string ci, lowercased,
+// remembering
 // the answer: pages repeat a few class strings on thousands of elements.
 func (p *page) matchClass(re *classPattern, ci string) bool {
 	if ci == "" {
@@ -320,7 +324,7 @@ func (p *page) matchClass(re *classPattern, ci string) bool {
 	if m, ok := p.classCache[key]; ok {
 		return m
 	}
-	m := re.MatchString(ci)
+	m := re.MatchString(strings.ToLower(ci))
 	p.classCache[key] = m
 	return m
 }
@@ -330,9 +334,24 @@ func (p *page) matchClass(re *classPattern, ci string) bool {
 // across a page and ids do not, so only the class answers are worth
 // remembering.
 func (p *page) matchNode(re *classPattern, n *html.Node) bool {
-	if c := attr(n, "class"); c != "" && p.matchClass(re, strings.ToLower(c)) {
+	if c := attr(n, "class"); c != "" && p.matchClass(re, c) {
 		return true
 	}
 	id := attr(n, "id")
 	return id != "" && re.MatchString(strings.ToLower(id))
+}
+
+// isClean reports whether s is already what cleanText returns: printable
+// ASCII with single inner spaces and no space at either end.
+func isClean(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return s == ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || (c == ' ' && s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
 }
