@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -366,7 +367,7 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 				continue
 			}
 		}
-		if utf8.RuneCountInString(t) >= 10 && textWeight(t) > textWeight(e.Summary) && !isNumeric(t) {
+		if utf8.RuneCountInString(t) >= 10 && textWeight(t) > textWeight(e.Summary) && !isNumeric(t) && !isCounterLine(t) {
 			e.Summary = t
 		}
 	}
@@ -382,6 +383,21 @@ const sourceTrim = " ·•⋅∙|｜/-—:："
 
 // counterText matches counts printed on cards: "12 评论", "3 likes", "2.1k".
 var counterText = regexp.MustCompile(`(?i)^[\d.,]+\s*[kw万萬]?\s*(评论|評論|条评论|條評論|赞|讚|阅读|閱讀|次|人|comments?|likes?|views?|shares?|reads?)?$`)
+
+// counterWords are the labels of counts printed on cards.
+var counterWords = regexp.MustCompile(`(?i)评论|評論|条|條|赞|讚|阅读|閱讀|浏览|瀏覽|收藏|分享|转发|轉發|点赞|點讚|次|人|comments?|likes?|views?|shares?|reads?|votes?`)
+
+// isCounterLine reports whether t holds only counts and their labels
+// ("评论 174 赞 12", "12 comments · 3 shares").
+func isCounterLine(t string) bool {
+	rest := counterWords.ReplaceAllString(t, "")
+	for _, r := range rest {
+		if !(unicode.IsDigit(r) || unicode.IsSpace(r) || unicode.IsPunct(r) || r == '.' || r == 'k' || r == 'K' || r == '万' || r == '萬' || r == '·' || r == '|') {
+			return false
+		}
+	}
+	return true
+}
 
 // sourceBesideTime finds the outlet on a card whose markup names nothing:
 // the short text printed in the same row as the card's time ("数据派 · 12
