@@ -116,3 +116,21 @@ func TestRepostLabels(t *testing.T) {
 		t.Errorf("body keeps the original-link line: %q", rec.Body)
 	}
 }
+
+func TestCardCounters(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"评论 174 赞 12", true},
+		{"12 comments · 3 shares", true},
+		{"2.1k", true},
+		{"评论区里有人说这篇报道写得很好", false},
+		{"Transit officials say the detour will add six minutes.", false},
+	}
+	for _, tt := range tests {
+		if got := isCounterLine(tt.text); got != tt.want {
+			t.Errorf("isCounterLine(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
