@@ -18,6 +18,18 @@ const (
 	DefaultMaxBodySize      int64 = 10 << 20 // 10 MiB
 	DefaultRespectRobotsTxt       = true
 
+	// Defaults of the fetch limits.
+	DefaultConnectTimeout       = 10 * time.Second
+	DefaultHeaderTimeout        = 20 * time.Second
+	DefaultDelayJitter          = time.Duration(0)
+	DefaultMaxDelay             = time.Minute
+	DefaultMaxRetries           = 3
+	DefaultRetryBackoff         = time.Second
+	DefaultMaxRetryWait         = 10 * time.Minute
+	DefaultMaxRedirects         = 10
+	DefaultMaxLinksPerPage      = 5000
+	DefaultAllowPrivateNetworks = false
+
 	// DefaultSinkType and DefaultSinkPath describe the sink used when the
 	// file has no sinks key. The path is relative to the configuration's folder.
 	DefaultSinkType = "sqlite"
@@ -79,9 +91,66 @@ type Config struct {
 	// RespectRobotsTxt is true when the crawler must obey the sites' robots.txt files.
 	RespectRobotsTxt bool
 
+	// ConnectTimeout is the time limit for opening a connection, the TLS
+	// handshake included.
+	ConnectTimeout time.Duration
+
+	// HeaderTimeout is the time limit from sending a request to receiving
+	// the response headers. Timeout still bounds the whole request.
+	HeaderTimeout time.Duration
+
+	// DelayJitter is the upper bound of a random pause added to Delay
+	// before each request to one host.
+	DelayJitter time.Duration
+
+	// MaxDelay caps the per-host delay that the crawler raises when a host
+	// slows down, fails or requests it (Crawl-delay, 429 and 503 responses).
+	// It never lowers Delay.
+	MaxDelay time.Duration
+
+	// MaxRetries is how many times a URL is tried again after a 429 or 5xx
+	// response, a timeout or a dropped connection. 0 turns retries off.
+	MaxRetries int
+
+	// RetryBackoff is the wait before the first retry of a URL whose
+	// response named no Retry-After. It doubles with each retry, with
+	// random jitter.
+	RetryBackoff time.Duration
+
+	// MaxRetryWait is the longest wait the crawler accepts before a retry
+	// or a new robots.txt request. A server asking for a longer one
+	// (Retry-After) makes the URL fail.
+	MaxRetryWait time.Duration
+
+	// MaxRedirects is how many redirects one request may follow.
+	MaxRedirects int
+
+	// MaxLinksPerPage is the maximum number of links the crawler queues
+	// from one HTML page, counted after the scope checks.
+	MaxLinksPerPage int
+
+	// AllowPrivateNetworks lets links and redirects lead to hosts that
+	// resolve to loopback, private, link-local or cloud metadata addresses.
+	// The hosts of the seeds and of AllowedDomains are trusted either way.
+	AllowPrivateNetworks bool
+
 	// Sinks are the destinations of the records, in file order. Load adds the
 	// default sqlite sink when the file has no sinks key.
 	Sinks []SinkSpec
+
+	// SpoolDir is the absolute folder of the spool files, where the records
+	// of a sink that is down wait to be replayed. Load sets it to
+	// DefaultSpoolDir in Dir when the file has no spool_dir key.
+	SpoolDir string
+
+	// OnSinkError is what a crawl does when a sink stays down:
+	// OnSinkErrorSpool or OnSinkErrorStop. Empty means OnSinkErrorSpool.
+	OnSinkError string
+
+	// Profiles are the site profiles in file order: CSS selectors, a time
+	// zone and a date layout for the sites whose host matches. ProfileFor
+	// picks the one for a page. Empty when the file lists none.
+	Profiles []SiteProfile
 
 	// positions maps a field path ("seeds[2]", using the index in Config) to
 	// where the value sits in the file, so that Validate can name its line.
@@ -112,6 +181,18 @@ func Default() *Config {
 		UserAgent:        DefaultUserAgent,
 		MaxBodySize:      DefaultMaxBodySize,
 		RespectRobotsTxt: DefaultRespectRobotsTxt,
+		OnSinkError:      DefaultOnSinkError,
+
+		ConnectTimeout:       DefaultConnectTimeout,
+		HeaderTimeout:        DefaultHeaderTimeout,
+		DelayJitter:          DefaultDelayJitter,
+		MaxDelay:             DefaultMaxDelay,
+		MaxRetries:           DefaultMaxRetries,
+		RetryBackoff:         DefaultRetryBackoff,
+		MaxRetryWait:         DefaultMaxRetryWait,
+		MaxRedirects:         DefaultMaxRedirects,
+		MaxLinksPerPage:      DefaultMaxLinksPerPage,
+		AllowPrivateNetworks: DefaultAllowPrivateNetworks,
 	}
 }
 

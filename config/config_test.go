@@ -223,7 +223,7 @@ func TestParseProblems(t *testing.T) {
 		{"unknown key close to a known one", seedLine + "user-agent: x\n", []config.Problem{{2, "user-agent", `unknown key (did you mean "user_agent"?)`}}},
 		{"unknown key with wrong case", seedLine + "Delay: 1s\n", []config.Problem{{2, "Delay", `unknown key (did you mean "delay"?)`}}},
 		{"unknown key with swapped letters", seedLine + "parallelsim: 2\n", []config.Problem{{2, "parallelsim", `unknown key (did you mean "parallelism"?)`}}},
-		{"unknown key far from all", seedLine + "proxy: http://127.0.0.1:3128\n", []config.Problem{{2, "proxy", "unknown key (known keys: allowed_domains, articles, delay, follow, max_body_size, max_depth, parallelism, respect_robots_txt, seeds, sinks, time_zone, timeout, user_agent)"}}},
+		{"unknown key far from all", seedLine + "proxy: http://127.0.0.1:3128\n", []config.Problem{{2, "proxy", "unknown key (known keys: allow_private_networks, allowed_domains, articles, connect_timeout, delay, delay_jitter, follow, header_timeout, max_body_size, max_delay, max_depth, max_links_per_page, max_redirects, max_retries, max_retry_wait, on_sink_error, parallelism, profiles, respect_robots_txt, retry_backoff, seeds, sinks, spool_dir, time_zone, timeout, user_agent)"}}},
 		{"duplicate key", seedLine + "delay: 1s\ndelay: 2s\n", []config.Problem{{3, "delay", "duplicate key (first set on line 2)"}}},
 		{"merge key", seedLine + "<<: {delay: 1s}\n", []config.Problem{{2, "<<", "merge keys (<<) are not supported: write the keys out"}}},
 		{"list as key", seedLine + "? [a, b]\n: c\n", []config.Problem{{2, "", "keys must be plain names, got a list"}}},
@@ -335,6 +335,7 @@ func TestLoadGolden(t *testing.T) {
 		golden string
 	}{
 		{"many mistakes", "testdata/bad.yaml", "testdata/bad.golden"},
+		{"profile mistakes", "testdata/bad-profiles.yaml", "testdata/bad-profiles.golden"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

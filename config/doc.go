@@ -94,6 +94,43 @@
 // respect_robots_txt (optional, default true): whether the crawler obeys
 // the sites' robots.txt files. Only true and false are accepted, not yes or no.
 //
+// The fetch limits below are optional. Durations are Go durations, as for
+// delay.
+//
+// connect_timeout (default 10s) and header_timeout (default 20s): the time
+// limits for opening a connection, TLS included, and for receiving the
+// response headers. Both must be more than 0. timeout still bounds the whole
+// request, body included.
+//
+// delay_jitter (default 0s): the upper bound of a random pause added to
+// delay before each request to one host. It must not be negative.
+//
+// max_delay (default 1m): the cap of the per-host delay, which the crawler
+// raises when a host answers slowly, fails, sends 429 or 503, or asks for a
+// Crawl-delay. It never lowers delay. It must be more than 0.
+//
+// max_retries (default 3): how many times a URL is tried again after a 429
+// or 5xx response, a timeout or a dropped connection. 0 turns retries off.
+//
+// retry_backoff (default 1s): the wait before the first retry when the
+// server names no Retry-After. It doubles with each retry, with random
+// jitter. It must be more than 0.
+//
+// max_retry_wait (default 10m): the longest wait the crawler accepts before
+// a retry or a new robots.txt request. A Retry-After asking for longer makes
+// the URL fail. It must be more than 0.
+//
+// max_redirects (default 10): how many redirects one request may follow. 0
+// follows none.
+//
+// max_links_per_page (default 5000): the maximum number of links queued from
+// one HTML page, counted after the scope checks. It must be at least 1.
+//
+// allow_private_networks (default false): whether links and redirects may
+// lead to hosts that resolve to loopback, private, link-local or cloud
+// metadata addresses. The hosts of the seeds and of allowed_domains are
+// trusted either way.
+//
 // sinks (optional): a list of where the records go. Each entry is a mapping
 // with a required, non-empty type key ("sqlite", "jsonl", ...) and the keys
 // of that sink. This package reads only type and the common path key, which
@@ -102,6 +139,57 @@
 // keys, unknown ones included, through WithSinkCheck. Default, when the key is absent: one
 // sqlite sink at out/gleaner.db in the configuration's folder. An empty list
 // is a problem.
+//
+// spool_dir (optional, default out/spool in the configuration's folder):
+// the folder where the records of a sink that is down wait, as JSON Lines,
+// until the sink takes them. A relative path resolves against the
+// configuration's folder, and "-" is a problem.
+//
+// on_sink_error (optional, default spool): what a crawl does when a sink
+// stays down after its retries. spool keeps crawling and spools that sink's
+// records; stop stops the crawl (its records in flight are spooled too).
+// Any other value is a problem.
+//
+// profiles (optional, default none): a list of site profiles, CSS selectors
+// for the fields that the generic extractor gets wrong on a site. Each entry
+// is a mapping with these keys:
+//
+//   - hosts (required): a list of at least one host pattern in path.Match
+//     syntax, matched against the lower-case host of the page without its
+//     port. "*" matches any run of characters, dots included, so
+//     "*.example.com" matches www.example.com and a.b.example.com but not
+//     example.com itself. A scheme, a path, a port or a leading dot is a problem.
+//   - name (optional): the profile's name in logs, reports and
+//     Record.Fallbacks. Default: the first host pattern. Names must be unique.
+//   - title, published, body, authors (optional): CSS selectors of the
+//     headline, the element with the publication time, the article text
+//     containers and the author names.
+//   - remove (optional): a list of CSS selectors of elements to take out of
+//     the page before anything else, such as share bars or disclaimers.
+//   - recommended (optional): a mapping that selects the recommended list.
+//     block (required) selects each list's container and link (required)
+//     each entry's link inside it. item selects each entry's element inside
+//     the block, and summary, source and published select the entry's
+//     fields inside the item.
+//   - date_layout (optional): a Go time layout, such as "2006-01-02 15:04",
+//     tried on the text of the published selector before the generic date
+//     reader. It must write and read back a time with its year, month and
+//     day, so a layout without a year or with a 12-hour clock and no PM is a
+//     problem. It requires published.
+//   - time_zone (optional): the IANA name of the site's zone for times
+//     written without one. It takes precedence over the top-level time_zone for
+//     the profile's pages.
+//
+// Every selector is compiled with cascadia when the file loads, and an
+// invalid one is a problem with the parser's reason. A profile applies to a
+// page when one of its host patterns matches the page's host. The first such
+// profile in file order wins, so a host pattern listed by two profiles is a
+// problem. A page the crawler reads from a file URL has no host and gets no
+// profile.
+// A profile with no selector and no time_zone is a problem, because it
+// would change nothing. A selector that matches nothing on a page makes the
+// extractor fall back to its generic method for that field, and the record
+// names the field in profile_fallbacks.
 //
 // # Example
 //
@@ -122,4 +210,15 @@
 //	    path: out/records.jsonl
 //	  - type: sqlite
 //	    path: out/gleaner.db
+//	profiles:
+//	  - hosts: [news.example.com, "*.example.com"]
+//	    title: h1.headline
+//	    published: .meta time
+//	    date_layout: "2006-01-02 15:04"
+//	    body: .article-body
+//	    remove: [.share-bar]
+//	    recommended:
+//	      block: section.related
+//	      item: li
+//	      link: a.title
 package config

@@ -43,3 +43,34 @@ parallelism: 0
 	//   line 2: seed: unknown key (did you mean "seeds"?)
 	//   line 4: parallelism: must be at least 1, got 0
 }
+
+func ExampleConfig_ProfileFor() {
+	data := []byte(`
+seeds:
+  - https://news.example-agg.com/
+profiles:
+  - name: example-agg
+    hosts: [news.example-agg.com, "*.example-agg.com"]
+    title: h1.news-detail__title
+    body: .news-detail__body
+`)
+	cfg, err := config.Parse(data, "/srv/crawl")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	for _, host := range []string{"news.example-agg.com", "TW.example-agg.com:8443", "example.org"} {
+		if prof := cfg.ProfileFor(host); prof != nil {
+			fmt.Println(host, "->", prof.Name)
+			continue
+		}
+		fmt.Println(host, "-> no profile")
+	}
+	fmt.Println(cfg.Profiles[0].Selectors[0].Key, cfg.Profiles[0].Selectors[0].Selector)
+	// Output:
+	// news.example-agg.com -> example-agg
+	// TW.example-agg.com:8443 -> example-agg
+	// example.org -> no profile
+	// title h1.news-detail__title
+}

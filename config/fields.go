@@ -32,6 +32,21 @@ var fieldDecoders = map[string]func(p *parser, n *yaml.Node){
 	"max_body_size":      (*parser).maxBodySize,
 	"respect_robots_txt": func(p *parser, n *yaml.Node) { p.boolValue(n, &p.cfg.RespectRobotsTxt) },
 	"sinks":              (*parser).sinks,
+	"spool_dir":          (*parser).spoolDir,
+	"on_sink_error":      (*parser).onSinkError,
+	"profiles":           (*parser).profiles,
+
+	// Fetch limits.
+	"connect_timeout":        func(p *parser, n *yaml.Node) { p.durationValue(n, &p.cfg.ConnectTimeout) },
+	"header_timeout":         func(p *parser, n *yaml.Node) { p.durationValue(n, &p.cfg.HeaderTimeout) },
+	"delay_jitter":           func(p *parser, n *yaml.Node) { p.durationValue(n, &p.cfg.DelayJitter) },
+	"max_delay":              func(p *parser, n *yaml.Node) { p.durationValue(n, &p.cfg.MaxDelay) },
+	"max_retries":            func(p *parser, n *yaml.Node) { p.intValue(n, &p.cfg.MaxRetries) },
+	"retry_backoff":          func(p *parser, n *yaml.Node) { p.durationValue(n, &p.cfg.RetryBackoff) },
+	"max_retry_wait":         func(p *parser, n *yaml.Node) { p.durationValue(n, &p.cfg.MaxRetryWait) },
+	"max_redirects":          func(p *parser, n *yaml.Node) { p.intValue(n, &p.cfg.MaxRedirects) },
+	"max_links_per_page":     func(p *parser, n *yaml.Node) { p.intValue(n, &p.cfg.MaxLinksPerPage) },
+	"allow_private_networks": func(p *parser, n *yaml.Node) { p.boolValue(n, &p.cfg.AllowPrivateNetworks) },
 }
 
 func knownKeys() []string {
@@ -62,16 +77,22 @@ func (p *parser) value(n *yaml.Node, path string) *yaml.Node {
 	return nil
 }
 
-// list returns the items of a list value, or false after reporting why the
-// value is not a list.
+// list returns the items of the list value of the current top-level key,
+// or false after reporting why the value is not a list.
 func (p *parser) list(n *yaml.Node) ([]*yaml.Node, bool) {
-	v := p.value(n, p.key)
+	return p.listAt(n, p.key)
+}
+
+// listAt returns the items of the list value at key path path, or false
+// after reporting why the value is not a list.
+func (p *parser) listAt(n *yaml.Node, path string) ([]*yaml.Node, bool) {
+	v := p.value(n, path)
 	if v == nil {
 		return nil, false
 	}
 
 	if v.Kind != yaml.SequenceNode {
-		p.fail(n.Line, p.key, `must be a list, got %s (start each item on its own line with "- ")`, describe(v))
+		p.fail(n.Line, path, `must be a list, got %s (start each item on its own line with "- ")`, describe(v))
 		return nil, false
 	}
 	return v.Content, true
@@ -308,24 +329,31 @@ func (p *parser) durationValue(n *yaml.Node, target *time.Duration) {
 }
 
 func (p *parser) timeZone(n *yaml.Node) {
-	name, ok := p.str(n, p.key)
+	if location, ok := p.location(n, p.key); ok {
+		p.cfg.TimeZone = location
+	}
+}
+
+// location reads the IANA name of a time zone at key path path.
+func (p *parser) location(n *yaml.Node, path string) (*time.Location, bool) {
+	name, ok := p.str(n, path)
 	if !ok {
-		return
+		return nil, false
 	}
 
 	// "Local" is the zone of the machine running the crawl, not of the site,
 	// and an empty name would mean UTC to time.LoadLocation.
 	if name == "" || name == "Local" {
-		p.fail(n.Line, p.key, "invalid time zone %s: use an IANA name such as Asia/Shanghai, Europe/London or UTC", quote(name))
-		return
+		p.fail(n.Line, path, "invalid time zone %s: use an IANA name such as Asia/Shanghai, Europe/London or UTC", quote(name))
+		return nil, false
 	}
 
 	location, err := time.LoadLocation(name)
 	if err != nil {
-		p.fail(n.Line, p.key, "unknown time zone %s: use an IANA name such as Asia/Shanghai, Europe/London or UTC", quote(name))
-		return
+		p.fail(n.Line, path, "unknown time zone %s: use an IANA name such as Asia/Shanghai, Europe/London or UTC", quote(name))
+		return nil, false
 	}
-	p.cfg.TimeZone = location
+	return location, true
 }
 
 func (p *parser) maxBodySize(n *yaml.Node) {

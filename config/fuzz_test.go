@@ -13,7 +13,7 @@ import (
 // FuzzParse checks that Parse never panics and returns either a valid
 // Config or an *Error with readable problems.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"bad.yaml", "contract.yaml", "local.yaml"} {
+	for _, name := range []string{"bad.yaml", "bad-profiles.yaml", "contract.yaml", "local.yaml"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

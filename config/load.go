@@ -231,4 +231,8 @@ func (p *parser) fillDefaults() {
 	if !p.present["sinks"] {
 		p.cfg.Sinks = []SinkSpec{defaultSink(p.cfg.Dir)}
 	}
+
+	if !p.present["spool_dir"] {
+		p.cfg.SpoolDir = resolvePath(DefaultSpoolDir, p.cfg.Dir)
+	}
 }

@@ -32,8 +32,11 @@ func (c *Config) validate(skip map[string]bool, o options) []Problem {
 	v.patterns("articles", c.Articles)
 	v.patterns("follow", c.Follow)
 	v.numbers()
+	v.fetchLimits()
 	v.userAgent()
 	v.sinks(o)
+	v.delivery()
+	v.profiles()
 	return v.problems
 }
 
@@ -283,4 +286,33 @@ func sinkProblem(spec SinkSpec, problem Problem) Problem {
 		problem.Line = spec.Line
 	}
 	return problem
+}
+
+// profiles checks the host patterns and the compiled form of each profile,
+// which Load has checked already when the profile came from a file.
+func (v *validator) profiles() {
+	for i, site := range v.c.Profiles {
+		keyPath := site.KeyPath
+		if keyPath == "" {
+			keyPath = indexPath("profiles", i)
+		}
+
+		add := func(key, format string, args ...any) {
+			v.problems = append(v.problems, Problem{Line: site.Line, Path: joinPath(keyPath, key), Message: fmt.Sprintf(format, args...)})
+		}
+		if site.Profile == nil {
+			add("", "missing compiled profile (nil)")
+		}
+		if strings.TrimSpace(site.Name) == "" {
+			add("name", "must not be empty")
+		}
+		if len(site.Hosts) == 0 {
+			add("hosts", "must list at least one host pattern, such as news.example.com or *.example.com")
+		}
+		for j, pattern := range site.Hosts {
+			if message := checkHostPattern(pattern); message != "" {
+				add(indexPath("hosts", j), "%s", message)
+			}
+		}
+	}
 }

@@ -16,8 +16,7 @@ type collectorSettings struct {
 	ctx       context.Context // cancels every request in flight
 	async     bool
 	userAgent string
-	robots    bool // obey robots.txt
-	bodyLimit int  // colly's MaxBodySize; 0 for none
+	bodyLimit int // colly's MaxBodySize; 0 for none
 	transport http.RoundTripper
 	redirect  func(req *http.Request, via []*http.Request) error
 	logger    *zap.Logger
@@ -26,17 +25,16 @@ type collectorSettings struct {
 // newCollector builds a colly collector from s. The fields are set after
 // colly.NewCollector has read its COLLY_* environment variables, so those
 // variables cannot change the configured behaviour (robots.txt, body limit,
-// user agent). Scope and depth are left to the crawler: the collector
-// allows every domain and any depth.
+// user agent). Scope, depth, robots.txt and revisits are left to the
+// crawler: the collector allows every domain, any depth and any URL again,
+// and the transport checks robots.txt, redirect targets included.
 func newCollector(s collectorSettings) *colly.Collector {
 	c := colly.NewCollector()
 
 	c.Context = s.ctx
 	c.Async = s.async
 	c.UserAgent = s.userAgent
-	// NOTE: colly caches robots.txt per host but does not serialize the
-	// first fetch, so two requests racing to a new host may both fetch it.
-	c.IgnoreRobotsTxt = !s.robots
+	c.IgnoreRobotsTxt = true
 	c.MaxBodySize = s.bodyLimit
 	c.MaxDepth = 0
 	c.MaxRequests = 0
@@ -44,7 +42,7 @@ func newCollector(s collectorSettings) *colly.Collector {
 	c.DisallowedDomains = nil
 	c.URLFilters = nil
 	c.DisallowedURLFilters = nil
-	c.AllowURLRevisit = false
+	c.AllowURLRevisit = true
 	c.ParseHTTPErrorResponse = false
 	c.DetectCharset = false
 	c.CacheDir = ""

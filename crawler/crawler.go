@@ -6,11 +6,14 @@
 // settings.
 //
 // What the crawler owns: the politeness rules (robots.txt, per-host
-// parallelism and delay, Retry-After), the request timeout and body limit,
-// decoding compressed bodies, link discovery (HTML links with <base href>,
-// sitemaps and feeds), the decision which pages are articles, de-duplication
-// by final URL, canonical URL and body hash, and the error counts of the
-// summary.
+// parallelism and adaptive delay, retries that obey Retry-After), the limits
+// on what a server controls (timeouts, body and header size, redirects,
+// links per page), the guard that keeps links and redirects out of private
+// networks, decoding compressed bodies, link discovery (HTML links with <base href>,
+// sitemaps and feeds), the decision which pages are articles, the choice of
+// each web page's site profile by its host, de-duplication by final URL,
+// canonical URL and body hash, and the error and profile fallback counts of
+// the summary.
 //
 // What it leaves to others: parsing the configuration (package config),
 // turning a page into a record (package extract) and storing records
@@ -41,8 +44,6 @@ import (
 const (
 	DefaultBatchSize     = 50
 	DefaultFlushInterval = 2 * time.Second
-	DefaultMaxRetryWait  = 10 * time.Minute
-	DefaultMaxAttempts   = 3
 )
 
 // Options tune a Crawler or a Fetcher beyond the configuration. The zero
@@ -59,13 +60,17 @@ type Options struct {
 	// before it is written; 0 means DefaultFlushInterval.
 	FlushInterval time.Duration
 
-	// MaxRetryWait is the longest Retry-After wait obeyed after a 429 or
-	// 503 response. A longer one fails the URL. 0 means DefaultMaxRetryWait.
+	// MaxRetryWait, when more than 0, replaces the configuration's
+	// max_retry_wait: the maximum wait obeyed before a retry.
 	MaxRetryWait time.Duration
 
-	// MaxAttempts is the number of tries, the first included, of a URL
-	// whose responses are 429 or 503. 0 means DefaultMaxAttempts.
+	// MaxAttempts, when more than 0, replaces the configuration's
+	// max_retries: it is the number of tries of a URL, the first included.
 	MaxAttempts int
+
+	// env replaces the clock, resolver and dialer in tests; nil means the
+	// real ones.
+	env *environment
 }
 
 func (o Options) withDefaults() Options {
@@ -78,12 +83,6 @@ func (o Options) withDefaults() Options {
 	if o.FlushInterval <= 0 {
 		o.FlushInterval = DefaultFlushInterval
 	}
-	if o.MaxRetryWait <= 0 {
-		o.MaxRetryWait = DefaultMaxRetryWait
-	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = DefaultMaxAttempts
-	}
 	return o
 }
 
@@ -92,7 +91,8 @@ type Summary struct {
 	// Fetched counts the responses received, whatever their status.
 	Fetched int
 
-	// Articles counts the records the sink stored.
+	// Articles counts the records the sink accepted: stored, or spooled
+	// for a sink that was down (see Sinks).
 	Articles int
 
 	// Listings counts the listing pages, sitemaps and feeds that were read
@@ -112,6 +112,10 @@ type Summary struct {
 	// Blocked counts the URLs not fetched because robots.txt disallows them.
 	Blocked int
 
+	// LinksDropped counts the links not queued because their page had more
+	// than max_links_per_page of them (50,000 for a sitemap or feed).
+	LinksDropped int
+
 	// Errors counts the failed URLs by kind, such as "http_404",
 	// "timeout", "not_html", "body_too_large" or "extract", and records
 	// lost in a failed sink write as "sink".
@@ -127,6 +131,38 @@ type Summary struct {
 	// Interrupted is true when the crawl stopped because its context was
 	// canceled.
 	Interrupted bool
+
+	// Sinks counts, per configured sink, the records written, retried,
+	// spooled and replayed, when the sink reports them (sink.Delivery
+	// does). Empty otherwise.
+	Sinks []sink.Stats
+
+	// ProfileFallbacks counts, by profile name and then by field ("title",
+	// "published", "body", "authors", "recommended"), the article pages on
+	// which the profile's selector for the field matched nothing, so the
+	// generic extractor filled it. Duplicates and article pages without a
+	// body count too. A site that changed its layout shows up here.
+	ProfileFallbacks map[string]map[string]int
+}
+
+// FallbackCount is one entry of Summary.ProfileFallbacks.
+type FallbackCount struct {
+	Profile string
+	Field   string
+	Pages   int
+}
+
+// FallbackCounts returns the entries of ProfileFallbacks sorted by profile
+// and field.
+func (s Summary) FallbackCounts() []FallbackCount {
+	var counts []FallbackCount
+	for _, profile := range slices.Sorted(maps.Keys(s.ProfileFallbacks)) {
+		fields := s.ProfileFallbacks[profile]
+		for _, field := range slices.Sorted(maps.Keys(fields)) {
+			counts = append(counts, FallbackCount{Profile: profile, Field: field, Pages: fields[field]})
+		}
+	}
+	return counts
 }
 
 // Failed returns the number of failed URLs and lost records.

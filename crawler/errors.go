@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
+	"strings"
+	"syscall"
 
 	"github.com/gocolly/colly/v2"
 
@@ -42,6 +45,28 @@ var (
 	// ErrNoContent marks a page that matched the article patterns but gave
 	// no article body.
 	ErrNoContent = errors.New("page has no article body")
+
+	// ErrRobotsUnavailable marks a URL whose host's robots.txt could not be
+	// fetched: its requests got 5xx or 429 responses, or failed on the
+	// network, more times than max_retries allows.
+	ErrRobotsUnavailable = errors.New("robots.txt unavailable")
+
+	// ErrPrivateAddress marks a request refused because its host resolves
+	// to a loopback, private, link-local, cloud metadata or other non-public
+	// address, and the configuration names neither the host nor
+	// allow_private_networks.
+	ErrPrivateAddress = errors.New("host resolves to a non-public address")
+
+	// ErrRedirectLoop marks a redirect chain that comes back to a URL it has
+	// already visited twice.
+	ErrRedirectLoop = errors.New("redirect loop")
+
+	// ErrTooManyRedirects marks a redirect chain longer than max_redirects.
+	ErrTooManyRedirects = errors.New("too many redirects")
+
+	// ErrTruncatedBody marks a body that ended before its declared length
+	// or before the end of its compressed stream. It is not extracted.
+	ErrTruncatedBody = errors.New("body cut short")
 )
 
 // FetchError is the failure of one URL: the request, the response or the
@@ -106,6 +131,14 @@ func errorKind(status int, err error) string {
 		return "retry_after_too_long"
 	case errors.Is(err, ErrRobotsDisallowed), errors.Is(err, colly.ErrRobotsTxtBlocked):
 		return "robots_txt"
+	case errors.Is(err, ErrRobotsUnavailable):
+		return "robots_unavailable"
+	case errors.Is(err, ErrPrivateAddress):
+		return "private_network"
+	case errors.Is(err, ErrRedirectLoop):
+		return "redirect_loop"
+	case errors.Is(err, ErrTooManyRedirects):
+		return "too_many_redirects"
 	case errors.Is(err, ErrOutOfScope):
 		return "out_of_scope"
 	case errors.Is(err, ErrNoContent), errors.Is(err, extract.ErrEmpty):
@@ -116,6 +149,35 @@ func errorKind(status int, err error) string {
 		return fmt.Sprintf("http_%d", status)
 	case isTimeout(err):
 		return "timeout"
+	case errors.Is(err, ErrTruncatedBody), errors.Is(err, io.ErrUnexpectedEOF):
+		return "truncated"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection_reset"
+	case errors.Is(err, io.EOF):
+		return "connection_closed" // before any response
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection_refused"
+	case isUnknownHost(err):
+		return "unknown_host"
+	}
+
+	if err == nil {
+		if status > 0 {
+			return fmt.Sprintf("http_%d", status) // such as a 206 or an unfollowed 3xx
+		}
+		return "other"
+	}
+
+	// net/http reports these faults of a response with no error value to
+	// compare against (Go 1.26), so their messages are matched.
+	message := err.Error()
+	switch {
+	case strings.Contains(message, "response headers exceeded"):
+		return "headers_too_large"
+	case strings.Contains(message, "malformed HTTP"),
+		strings.Contains(message, "chunked encoding"),
+		strings.Contains(message, "chunk length"):
+		return "malformed_response"
 	}
 
 	var netErr net.Error

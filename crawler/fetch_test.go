@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,11 +23,12 @@ import (
 )
 
 // fetchConfig returns the settings of a Fetcher for tests: no delay, a
-// short timeout.
+// short timeout and short retry waits.
 func fetchConfig() *config.Config {
 	cfg := config.Default()
 	cfg.Delay = 0
 	cfg.Timeout = 5 * time.Second
+	cfg.RetryBackoff = 5 * time.Millisecond
 	return cfg
 }
 
@@ -248,5 +252,69 @@ func TestFetchLogsCollyEventsAtDebug(t *testing.T) {
 	}
 	if events[0].Level != zap.DebugLevel {
 		t.Errorf("colly event logged at %s, want debug", events[0].Level)
+	}
+}
+
+func TestFetchConnectTimeout(t *testing.T) {
+	var dials atomic.Int32
+	stalled := func(ctx context.Context, network, address string) (net.Conn, error) {
+		dials.Add(1)
+		<-ctx.Done() // a host that never accepts the connection
+		return nil, ctx.Err()
+	}
+	cfg := fetchConfig()
+	cfg.ConnectTimeout = 50 * time.Millisecond
+	cfg.MaxRetries = 1
+	cfg.RespectRobotsTxt = false
+	f, err := NewFetcher(cfg, Options{Logger: zaptest.NewLogger(t), env: &environment{dial: stalled}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+
+	_, err = f.Fetch(context.Background(), "http://127.0.0.1:9/a.html")
+
+	failure, ok := errorsAs(err)
+	if !ok || failure.Kind != "timeout" {
+		t.Errorf("error = %v, want a FetchError of kind timeout", err)
+	}
+	if n := dials.Load(); n != 2 {
+		t.Errorf("%d connection attempts, want 2: the first and one retry", n)
+	}
+}
+
+func TestFetchSendsUserAgent(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		agents = map[string]string{}
+	)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		agents[r.URL.Path] = r.Header.Get("User-Agent")
+		mu.Unlock()
+		if r.URL.Path == "/robots.txt" {
+			io.WriteString(w, "user-agent: *\ndisallow: /\n\nuser-agent: gleaner\ndisallow: /private/\n")
+			return
+		}
+		servePage(t, 1013)(w, r)
+	}))
+	defer server.Close()
+	f := newTestFetcher(t, fetchConfig())
+
+	_, errAllowed := f.Fetch(context.Background(), server.URL+"/news/1013.html")
+	_, errBlocked := f.Fetch(context.Background(), server.URL+"/private/1.html")
+
+	if errAllowed != nil {
+		t.Errorf("Fetch of an allowed page: %v; want the gleaner group, not *, to apply", errAllowed)
+	}
+	if !errors.Is(errBlocked, ErrRobotsDisallowed) {
+		t.Errorf("Fetch of a disallowed page: %v, want ErrRobotsDisallowed", errBlocked)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, path := range []string{"/robots.txt", "/news/1013.html"} {
+		if agents[path] != config.DefaultUserAgent {
+			t.Errorf("User-Agent of %s = %q, want the default %q", path, agents[path], config.DefaultUserAgent)
+		}
 	}
 }

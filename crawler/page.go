@@ -55,6 +55,10 @@ type policy struct {
 	maxAttempts  int
 	limiter      *hostLimiter
 	location     *time.Location
+
+	// profileFor returns the site profile for a host, or nil. When
+	// profileFor itself is nil, no page gets a profile.
+	profileFor func(host string) *extract.Profile
 }
 
 // collyBodyLimit is the MaxBodySize to give colly: one byte over the
@@ -200,18 +204,40 @@ func (p *policy) read(r *colly.Response) (*page, error) {
 	}, nil
 }
 
-// extract runs the extractor on an HTML page.
+// extract runs the extractor on an HTML page, with the site profile of
+// the page's final host.
 func (p *policy) extract(pg *page) (*extract.Record, error) {
-	record, err := extract.Extract(pg.body, extract.Options{
-		URL:         pg.url.String(),
-		FetchedAt:   pg.fetchedAt,
-		ContentType: pg.contentType,
-		Location:    p.location,
-	})
+	record, err := extract.Extract(pg.body, p.extractOptions(pg))
 	if err != nil {
 		return nil, newFetchError(pg.url.String(), 0, &extractError{err: err})
 	}
 	return record, nil
+}
+
+// extractOptions returns the extractor's options for pg. A profile's own
+// time zone takes precedence over the configuration's, because the
+// extractor gives Options.Location precedence over Profile.Location.
+func (p *policy) extractOptions(pg *page) extract.Options {
+	opts := extract.Options{
+		URL:         pg.url.String(),
+		FetchedAt:   pg.fetchedAt,
+		ContentType: pg.contentType,
+		Location:    p.location,
+		Profile:     p.profile(pg),
+	}
+	if opts.Profile != nil && opts.Profile.Location != nil {
+		opts.Location = opts.Profile.Location
+	}
+	return opts
+}
+
+// profile returns the site profile for the host of pg's final URL, or nil.
+// File pages have no host and get none.
+func (p *policy) profile(pg *page) *extract.Profile {
+	if p.profileFor == nil {
+		return nil
+	}
+	return p.profileFor(pg.url.Host)
 }
 
 // classifyMedia returns the kind of document a media type names. Types that

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -136,5 +137,88 @@ func TestCrawlSitemapSeeds(t *testing.T) {
 	}
 	if summary.Listings != 2 {
 		t.Errorf("listings = %d, want 2 (the sitemap and the feed)", summary.Listings)
+	}
+}
+
+// chain returns the requests of a redirect chain through urls.
+func chain(t *testing.T, urls ...string) []*http.Request {
+	t.Helper()
+
+	var reqs []*http.Request
+	for _, u := range urls {
+		req, err := http.NewRequest(http.MethodGet, u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs = append(reqs, req)
+	}
+	return reqs
+}
+
+func TestRedirectPolicy(t *testing.T) {
+	tests := []struct {
+		name    string
+		chain   []string // the requests made so far, then the next one
+		claimed []string // URLs the crawl already has
+		wantErr error
+	}{
+		{name: "first hop", chain: []string{"http://a.example/s/1", "http://a.example/news/1.html"}},
+		{name: "back to the start once", chain: []string{"http://a.example/1", "http://a.example/consent", "http://a.example/1"}},
+		{name: "same URL once, for a cookie", chain: []string{"http://a.example/1", "http://a.example/1"}},
+		{name: "same URL a third time", chain: []string{"http://a.example/1", "http://a.example/1", "http://a.example/1"}, wantErr: ErrRedirectLoop},
+		{name: "loop of two", chain: []string{"http://a.example/1", "http://a.example/2", "http://a.example/1", "http://a.example/2", "http://a.example/1"}, wantErr: ErrRedirectLoop},
+		{name: "fragment ignored in loops", chain: []string{"http://a.example/1", "http://a.example/1#x", "http://a.example/1#y"}, wantErr: ErrRedirectLoop},
+		{name: "three redirects allowed", chain: []string{"http://a.example/1", "http://a.example/2", "http://a.example/3", "http://a.example/4"}},
+		{name: "fourth redirect over the limit", chain: []string{"http://a.example/1", "http://a.example/2", "http://a.example/3", "http://a.example/4", "http://a.example/5"}, wantErr: ErrTooManyRedirects},
+		{name: "web to file", chain: []string{"http://a.example/1", "file:///etc/passwd"}, wantErr: ErrOutOfScope},
+		{name: "target already claimed", chain: []string{"http://a.example/s/1", "http://a.example/news/1.html"}, claimed: []string{"http://a.example/news/1.html"}, wantErr: errRedirectFetched},
+		{name: "start claimed is no duplicate", chain: []string{"http://a.example/1", "http://a.example/1"}, claimed: []string{"http://a.example/1"}},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			claimed := make(map[string]bool)
+			for _, u := range tt.claimed {
+				claimed[u] = true
+			}
+			p := &redirectPolicy{max: 3, claim: func(target, origin string) bool {
+				was := claimed[target]
+				claimed[target] = true
+				return !was
+			}}
+			reqs := chain(t, tt.chain...)
+
+			err := p.check(reqs[len(reqs)-1], reqs[:len(reqs)-1])
+
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Errorf("check = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestRedirectPolicyDropsAuthorization(t *testing.T) {
+	p := &redirectPolicy{max: 10}
+	reqs := chain(t, "http://a.example/1", "http://b.example/1")
+	reqs[1].Header.Set("Authorization", "Bearer secret")
+
+	if err := p.check(reqs[1], reqs[:1]); err != nil {
+		t.Fatal(err)
+	}
+
+	if got := reqs[1].Header.Get("Authorization"); got != "" {
+		t.Errorf("Authorization = %q after a redirect to another host, want it dropped", got)
+	}
+}
+
+func TestRedirectPolicyScope(t *testing.T) {
+	cfg := testConfig(t, "http://127.0.0.1/")
+	p := &redirectPolicy{max: 10, scope: &scope{cfg: cfg}}
+	reqs := chain(t, "http://127.0.0.1/go", "http://elsewhere.example/a.html")
+
+	err := p.check(reqs[1], reqs[:1])
+
+	if !errors.Is(err, ErrOutOfScope) {
+		t.Errorf("check = %v, want ErrOutOfScope", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gocolly/colly/v2"
 	"go.uber.org/zap"
 
+	"github.com/gleanerhq/gleaner/crawler/sink"
 	"github.com/gleanerhq/gleaner/extract"
 	"github.com/gleanerhq/gleaner/extract/charset"
 )
@@ -27,12 +28,14 @@ type run struct {
 	scope     *scope
 	policy    *policy
 	transport *transport
+	fetching  *fetchParts
+	redirects *redirectPolicy
 	web       *colly.Collector // http and https URLs, robots.txt obeyed
 	files     *colly.Collector // file URLs, no robots.txt
 	writer    *batchWriter
 
 	mu      sync.Mutex
-	queued  map[string]bool // URLs handed to a collector
+	queued  map[string]string // URLs handed to a collector or reached by a redirect, to the URL of the request that claimed them
 	stored  map[string]bool // final, requested and canonical URLs and body hashes of written records
 	summary Summary
 }
@@ -41,7 +44,9 @@ func newRun(parent context.Context, c *Crawler) *run {
 	ctx, cancel := context.WithCancel(parent)
 	logger := c.opts.Logger
 
-	limiter := newHostLimiter(c.cfg.Parallelism, c.cfg.Delay)
+	trusted := newHostSet(configuredHosts(c.cfg.SeedHosts(), c.cfg.AllowedDomains)...)
+	fetching := newFetchParts(c.cfg, c.opts, trusted, c.files)
+	limiter := fetching.limiter
 	r := &run{
 		c:         c,
 		ctx:       ctx,
@@ -49,10 +54,11 @@ func newRun(parent context.Context, c *Crawler) *run {
 		logger:    logger,
 		began:     time.Now(),
 		scope:     &scope{cfg: c.cfg, files: c.files},
-		transport: newTransport(limiter, c.cfg.Timeout, c.files),
-		queued:    make(map[string]bool),
+		transport: fetching.transport,
+		fetching:  fetching,
+		queued:    make(map[string]string),
 		stored:    make(map[string]bool),
-		summary:   Summary{Errors: make(map[string]int)},
+		summary:   Summary{Errors: make(map[string]int), ProfileFallbacks: make(map[string]map[string]int)},
 	}
 	r.policy = &policy{
 		maxBody:      c.cfg.MaxBodySize,
@@ -60,20 +66,20 @@ func newRun(parent context.Context, c *Crawler) *run {
 		maxAttempts:  c.opts.MaxAttempts,
 		limiter:      limiter,
 		location:     c.cfg.TimeZone,
+		profileFor:   c.cfg.ProfileFor,
 	}
+	r.redirects = &redirectPolicy{max: c.cfg.MaxRedirects, scope: r.scope, claim: r.claim}
 
 	r.web = newCollector(collectorSettings{
 		ctx:       ctx,
 		async:     true,
 		userAgent: c.cfg.UserAgent,
-		robots:    c.cfg.RespectRobotsTxt,
 		bodyLimit: r.policy.collyBodyLimit(),
 		transport: r.transport,
-		redirect:  r.scope.checkRedirect,
+		redirect:  r.redirects.check,
 		logger:    logger,
 	})
-	r.files = r.web.Clone() // shares the transport and the visited set
-	r.files.IgnoreRobotsTxt = true
+	r.files = r.web.Clone() // shares the transport and the redirect policy
 	for _, col := range []*colly.Collector{r.web, r.files} {
 		col.OnResponseHeaders(r.policy.checkHeaders)
 		col.OnResponse(r.onResponse)
@@ -88,12 +94,11 @@ func newRun(parent context.Context, c *Crawler) *run {
 func (r *run) start() {
 	go r.writer.run(r.ctx)
 
-	r.logger.Info("crawl started",
+	r.logger.Info("crawl started", append([]zap.Field{
 		zap.Int("seeds", len(r.c.seeds)),
 		zap.Int("max_depth", r.c.cfg.MaxDepth),
-		zap.Int("parallelism", r.c.cfg.Parallelism),
-		zap.Duration("delay", r.c.cfg.Delay),
-		zap.Bool("robots_txt", r.c.cfg.RespectRobotsTxt))
+		zap.Int("parallelism", r.c.cfg.Parallelism)},
+		r.fetching.logFields(r.c.cfg)...)...)
 
 	for _, seed := range r.c.seeds {
 		r.enqueue(seed, 1)
@@ -125,6 +130,9 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	}
 	summary.Duration = time.Since(r.began)
 	summary.Interrupted = parent.Err() != nil
+	if reporter, ok := r.c.sink.(sink.StatsReporter); ok {
+		summary.Sinks = reporter.Stats()
+	}
 
 	r.logSummary(summary)
 
@@ -158,6 +166,13 @@ func (r *run) logSummary(s Summary) {
 		fields = append(fields, zap.Int("errors."+kind, s.Errors[kind]))
 	}
 	r.logger.Info("crawl finished", fields...)
+
+	for _, f := range s.FallbackCounts() {
+		r.logger.Warn("profile selector matched nothing",
+			zap.String("profile", f.Profile),
+			zap.String("field", f.Field),
+			zap.Int("pages", f.Pages))
+	}
 }
 
 // enqueue hands u to the collector of its scheme, once per URL. depth is 1
@@ -168,13 +183,9 @@ func (r *run) enqueue(u *url.URL, depth int) {
 	}
 
 	key := u.String()
-	r.mu.Lock()
-	if r.queued[key] {
-		r.mu.Unlock()
+	if !r.claim(key, "") {
 		return
 	}
-	r.queued[key] = true
-	r.mu.Unlock()
 
 	collector := r.web
 	if u.Scheme == "file" {
@@ -185,53 +196,80 @@ func (r *run) enqueue(u *url.URL, depth int) {
 	requestCtx.Put(depthKey, depth)
 	requestCtx.Put(requestedKey, key)
 
-	err := collector.Request(http.MethodGet, key, nil, requestCtx, nil)
-	var visited *colly.AlreadyVisitedError
-	switch {
-	case err == nil, errors.As(err, &visited):
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		r.mu.Lock()
-		r.summary.Blocked++
-		r.mu.Unlock()
-		r.logger.Debug("url disallowed by robots.txt", zap.String("url", key))
-	default:
+	if err := collector.Request(http.MethodGet, key, nil, requestCtx, nil); err != nil {
 		r.fail(newFetchError(key, 0, err))
 	}
 }
 
+// claim records the URL key as queued, and reports whether it may be
+// fetched. A link (origin "") may be fetched when its URL is new. A
+// redirect target may be fetched also when the request for origin, the
+// first URL of its chain, claimed it before, as a retried request does when
+// it follows its redirects again. Links and redirect targets claim their
+// URLs, so each is fetched once.
+func (r *run) claim(key, origin string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+
+	if owner, ok := r.queued[key]; ok {
+		return origin != "" && owner == origin
+	}
+	if origin == "" {
+		origin = key
+	}
+	r.queued[key] = origin
+	return true
+}
+
 // follow queues the links of the page at from that are in scope, within
-// the depth limit and worth fetching.
-func (r *run) follow(from *url.URL, depth int, links []string) {
+// the depth limit and worth fetching, at most limit of them.
+func (r *run) follow(from *url.URL, depth int, links []string, limit int) {
 	if r.c.cfg.MaxDepth > 0 && depth+1 > r.c.cfg.MaxDepth {
 		return
 	}
 
+	followed, dropped := 0, 0
 	for _, link := range links {
 		u, ok := parseLink(link)
 		if !ok || !r.scope.allowsLink(from, u) || !r.scope.worthFetching(u.String()) {
 			continue
 		}
+		if followed >= limit {
+			dropped++
+			continue
+		}
+
 		r.enqueue(u, depth+1)
+		followed++
+	}
+
+	if dropped > 0 {
+		r.count(func(s *Summary) { s.LinksDropped += dropped })
+		r.logger.Warn("links dropped: page has more than the limit",
+			zap.String("url", from.String()), zap.Int("links_dropped", dropped), zap.Int("limit", limit))
 	}
 }
 
-// onError handles a failed request: it retries 429 and 503 responses and
-// counts the rest.
+// onError handles a failed request: it retries what the retry policy
+// allows, counts URLs that robots.txt forbids as blocked, and counts the
+// rest as failures.
 func (r *run) onError(resp *colly.Response, err error) {
 	if resp.StatusCode > 0 {
 		r.count(func(s *Summary) { s.Fetched++ })
 	}
 
-	var visited *colly.AlreadyVisitedError
-	if errors.As(err, &visited) {
-		r.logger.Debug("redirect target already fetched", zap.String("url", resp.Request.URL.String()))
+	switch {
+	case errors.Is(err, errRedirectFetched):
+		r.logger.Debug("redirect target already fetched", zap.String("url", resp.Request.URL.String()), zap.Error(err))
+		return
+	case errors.Is(err, ErrRobotsDisallowed):
+		r.count(func(s *Summary) { s.Blocked++ })
+		r.logger.Debug("url disallowed by robots.txt", zap.String("url", resp.Request.URL.String()))
 		return
 	}
 
-	retried, retryErr := r.policy.retry(resp, r.ctx.Err() != nil)
+	retried, retryErr := r.fetching.retries.retry(r.ctx, resp, err)
 	if retried {
-		r.logger.Warn("server asked to slow down, retrying",
-			zap.String("url", resp.Request.URL.String()), zap.Int("status", resp.StatusCode))
 		return
 	}
 
@@ -245,6 +283,11 @@ func (r *run) onError(resp *colly.Response, err error) {
 // onResponse handles a successful response: a page or a feed.
 func (r *run) onResponse(resp *colly.Response) {
 	r.count(func(s *Summary) { s.Fetched++ })
+
+	if err := checkBody(resp); err != nil {
+		r.fail(newFetchError(resp.Request.URL.String(), resp.StatusCode, err))
+		return
+	}
 
 	pg, err := r.policy.read(resp)
 	if err != nil {
@@ -261,7 +304,7 @@ func (r *run) onResponse(resp *colly.Response) {
 
 	if pg.kind == kindFeed {
 		r.count(func(s *Summary) { s.Listings++ })
-		r.follow(pg.url, depth, feedLinks(pg.body, pg.url))
+		r.follow(pg.url, depth, feedLinks(pg.body, pg.url), maxFeedLinks)
 		return
 	}
 	r.onPage(pg, depth)
@@ -273,7 +316,7 @@ func (r *run) onResponse(resp *colly.Response) {
 // when the extractor classifies it as one.
 func (r *run) onPage(pg *page, depth int) {
 	if r.c.cfg.ShouldFollow(pg.url.String()) {
-		r.follow(pg.url, depth, htmlLinks(decodeText(pg), pg.url))
+		r.follow(pg.url, depth, htmlLinks(decodeText(pg), pg.url), r.c.cfg.MaxLinksPerPage)
 	}
 
 	isArticle, decided := r.c.cfg.IsArticleURL(pg.url.String())
@@ -293,6 +336,7 @@ func (r *run) onPage(pg *page, depth int) {
 
 	switch {
 	case decided && record.Body == "":
+		r.countFallbacks(pg, record)
 		r.fail(newFetchError(pg.url.String(), 0, ErrNoContent))
 	case !decided && record.PageType == extract.PageListing:
 		r.count(func(s *Summary) { s.Listings++ })
@@ -300,8 +344,39 @@ func (r *run) onPage(pg *page, depth int) {
 		r.count(func(s *Summary) { s.Other++ })
 		r.logger.Debug("article page without body skipped", zap.String("url", pg.url.String()))
 	default:
+		r.countFallbacks(pg, record)
 		r.store(record, pg.requested)
 	}
+}
+
+// countFallbacks counts the fields of an article page whose profile
+// selector matched nothing, under the profile's name. Listing pages and
+// pages that are not articles are left out, because a profile's selectors
+// are written for article pages.
+func (r *run) countFallbacks(pg *page, record *extract.Record) {
+	if len(record.Fallbacks) == 0 {
+		return
+	}
+
+	name := ""
+	if prof := r.policy.profile(pg); prof != nil {
+		name = prof.Name
+	}
+	r.logger.Debug("profile selector fell back",
+		zap.String("url", pg.url.String()),
+		zap.String("profile", name),
+		zap.Strings("fields", record.Fallbacks))
+
+	r.count(func(s *Summary) {
+		fields := s.ProfileFallbacks[name]
+		if fields == nil {
+			fields = make(map[string]int)
+			s.ProfileFallbacks[name] = fields
+		}
+		for _, field := range record.Fallbacks {
+			fields[field]++
+		}
+	})
 }
 
 // decodeText returns the page as UTF-8 text for link discovery, or the raw

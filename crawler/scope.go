@@ -1,17 +1,11 @@
 package crawler
 
 import (
-	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/gleanerhq/gleaner/config"
 )
-
-// maxRedirects is how many redirects one request may follow, as many as Go's
-// http.Client allows by default.
-const maxRedirects = 10
 
 // scope decides which URLs a crawl may fetch: web URLs on the allowed
 // domains, and file URLs inside the folders of the file seeds. Links never
@@ -71,27 +65,4 @@ func (s *scope) worthFetching(u string) bool {
 
 	article, _ := s.cfg.IsArticleURL(u)
 	return article || s.cfg.ShouldFollow(u)
-}
-
-// checkRedirect is the collectors' redirect policy: at most maxRedirects
-// hops, never between file and web URLs, and, when s is not nil, only to
-// URLs inside the scope. It drops the Authorization header when the host
-// changes.
-func (s *scope) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= maxRedirects {
-		return fmt.Errorf("stopped after %d redirects", maxRedirects)
-	}
-
-	previous := via[len(via)-1]
-	if (previous.URL.Scheme == "file") != (req.URL.Scheme == "file") {
-		return fmt.Errorf("redirect from %s to %s: %w", previous.URL, req.URL, ErrOutOfScope)
-	}
-	if s != nil && !s.allows(req.URL) {
-		return fmt.Errorf("redirect to %s: %w (add its host to allowed_domains to follow it)", req.URL, ErrOutOfScope)
-	}
-
-	if req.URL.Host != previous.URL.Host {
-		req.Header.Del("Authorization")
-	}
-	return nil
 }

@@ -127,7 +127,7 @@ func (s *testSite) articleURLs() []string {
 }
 
 // testConfig returns a configuration for a crawl of seeds on 127.0.0.1,
-// without delay.
+// without delay and with short retry waits.
 func testConfig(t *testing.T, seeds ...string) *config.Config {
 	t.Helper()
 
@@ -137,6 +137,7 @@ func testConfig(t *testing.T, seeds ...string) *config.Config {
 	cfg.Delay = 0
 	cfg.MaxDepth = 3
 	cfg.Timeout = 10 * time.Second
+	cfg.RetryBackoff = 5 * time.Millisecond
 	cfg.Dir = t.TempDir()
 	return cfg
 }

@@ -6,16 +6,21 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"go.uber.org/zap"
+
+	"github.com/gleanerhq/gleaner/crawler/robots"
 )
 
 // acceptEncoding lists exactly the codings decodeBody can undo, so that a
@@ -28,65 +33,143 @@ const acceptEncoding = "gzip, deflate, br"
 // charset other than UTF-8 and the extractor would then decode it twice.
 const originalContentTypeHeader = "X-Gleaner-Content-Type"
 
+// maxHeaderBytes caps the size of a response's headers.
+const maxHeaderBytes = 1 << 20
+
 // transport is the http.RoundTripper of every collector. It serves file
-// URLs from disk, keeps the per-host politeness rules for web URLs, bounds
-// each attempt with the request timeout and decodes compressed bodies
-// itself, so that colly's body limit counts decoded bytes.
+// URLs from disk. For web URLs it checks robots.txt, keeps the per-host
+// politeness rules, connects through the private-network guard, bounds
+// each attempt with the timeouts and decodes compressed bodies itself, so
+// that colly's body limit counts decoded bytes.
 //
-// The timeout lives here and not in http.Client.Timeout because the client's
-// clock would also run while a request waits for its host's turn.
+// The whole-request timeout lives here and not in http.Client.Timeout,
+// because the client's clock would also run while a request waits for its
+// host's turn.
 type transport struct {
 	web     *http.Transport
 	files   *fileTransport
 	limiter *hostLimiter
+	robots  *robotsCache // nil when robots.txt is not obeyed
+	clock   clock
 	timeout time.Duration
+
+	// busy applies a 429 or 503 response's wait to its whole host, before
+	// the host's slot is released, so that no other request slips in.
+	busy func(host string, header http.Header)
+
+	robotsClient *http.Client
 }
 
-// newTransport builds a transport. files may be nil when no file URLs are
-// to be read.
-func newTransport(limiter *hostLimiter, timeout time.Duration, files *fileTransport) *transport {
+// transportSettings are the parts of a transport.
+type transportSettings struct {
+	limiter        *hostLimiter
+	guard          *guard
+	busy           func(host string, header http.Header)
+	files          *fileTransport // nil when no file URLs are to be read
+	clock          clock
+	timeout        time.Duration // one attempt, from waiting turn to the body's end
+	connectTimeout time.Duration // TCP connection and TLS handshake
+	headerTimeout  time.Duration // from the request sent to the response headers
+}
+
+// newTransport builds a transport. It does not check robots.txt until
+// obeyRobots is called.
+func newTransport(s transportSettings) *transport {
 	web := http.DefaultTransport.(*http.Transport).Clone()
 	web.DisableCompression = true // decodeBody does it, within the size limit
+	web.Proxy = nil               // the guard must see the address it connects to
+	web.DialContext = s.guard.DialContext
+	web.TLSHandshakeTimeout = s.connectTimeout
+	web.ResponseHeaderTimeout = s.headerTimeout
+	web.MaxResponseHeaderBytes = maxHeaderBytes
 
-	return &transport{web: web, files: files, limiter: limiter, timeout: timeout}
+	t := &transport{web: web, files: s.files, limiter: s.limiter, clock: s.clock, timeout: s.timeout, busy: s.busy}
+	t.robotsClient = &http.Client{
+		Transport: roundTripperFunc(t.sendDecoded),
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > maxRobotsRedirects {
+				return errRobotsRedirects
+			}
+			return nil
+		},
+	}
+	return t
 }
+
+// obeyRobots makes the transport check every web URL against its host's
+// robots.txt, fetched for userAgent.
+func (t *transport) obeyRobots(userAgent string, retries retryPolicy, logger *zap.Logger) {
+	t.robots = &robotsCache{
+		userAgent:  userAgent,
+		fetch:      func(ctx context.Context, u *url.URL) robotsResult { return t.fetchRobots(ctx, u, userAgent) },
+		limiter:    t.limiter,
+		clock:      t.clock,
+		backoff:    retries.backoffFor,
+		maxRetries: retries.maxRetries,
+		maxWait:    retries.maxWait,
+		logger:     logger,
+		entries:    make(map[string]*robotsEntry),
+	}
+}
+
+// roundTripperFunc is a function that is an http.RoundTripper.
+type roundTripperFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripperFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
 
 // RoundTrip sends one request. It returns an error for a scheme other than
 // http, https and file, and for a file URL when no files are to be read.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var (
-		resp *http.Response
-		err  error
-	)
-
 	switch req.URL.Scheme {
 	case "http", "https":
-		resp, err = t.roundTripWeb(req)
+		if t.robots != nil {
+			if err := t.robots.check(req.Context(), req.URL); err != nil {
+				return nil, err
+			}
+		}
+		return t.sendDecoded(req)
+
 	case "file":
 		if t.files == nil {
 			return nil, fmt.Errorf("read %s: %w", req.URL, ErrOutOfScope)
 		}
-		resp, err = t.files.RoundTrip(req)
+		resp, err := t.files.RoundTrip(req)
+		if err != nil {
+			return nil, err
+		}
+		return decoded(resp)
+
 	default:
 		return nil, fmt.Errorf("fetch %s: unsupported URL scheme %q", req.URL, req.URL.Scheme)
 	}
+}
+
+// sendDecoded sends a web request and decodes the response body.
+func (t *transport) sendDecoded(req *http.Request) (*http.Response, error) {
+	resp, err := t.send(req)
 	if err != nil {
 		return nil, err
 	}
+	return decoded(resp)
+}
 
+// decoded replaces the body of resp with its decoded stream and keeps its
+// Content-Type, or closes it and returns an error.
+func decoded(resp *http.Response) (*http.Response, error) {
 	if err := decodeBody(resp); err != nil {
 		resp.Body.Close()
 		return nil, err
 	}
 	keepContentType(resp)
-
 	return resp, nil
 }
 
-// roundTripWeb waits for the host's turn and sends req over the network.
-// The host's slot is held until the response body is closed.
-func (t *transport) roundTripWeb(req *http.Request) (*http.Response, error) {
-	release, err := t.limiter.acquire(req.Context(), req.URL.Host)
+// send waits for the host's turn and sends req over the network. The
+// host's slot is held until the response body is closed. The time to the
+// response headers, and the failures, adapt the host's delay.
+func (t *transport) send(req *http.Request) (*http.Response, error) {
+	host := req.URL.Host
+	release, err := t.limiter.acquire(req.Context(), host)
 	if err != nil {
 		return nil, err
 	}
@@ -99,16 +182,60 @@ func (t *transport) roundTripWeb(req *http.Request) (*http.Response, error) {
 	out := req.Clone(ctx)
 	out.Header.Set("Accept-Encoding", acceptEncoding)
 
+	start := t.clock.Now()
 	resp, err := t.web.RoundTrip(out)
 	if err != nil {
 		cancel()
 		release()
+		if isServerFault(err) {
+			t.limiter.failed(host)
+		}
 		return nil, err
 	}
 
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
+		// A fast 429 or 503 is no sign of a fast host, so its time is not
+		// observed.
+		if t.busy != nil {
+			t.busy(host, resp.Header)
+		}
+	case resp.StatusCode >= 500:
+		t.limiter.failed(host)
+	default:
+		t.limiter.observe(host, t.clock.Now().Sub(start))
+	}
+
 	resp.Request = req
-	resp.Body = &releasingBody{ReadCloser: resp.Body, release: func() { cancel(); release() }}
+	resp.Body = &releasingBody{
+		ReadCloser: resp.Body,
+		release:    func() { cancel(); release() },
+		onFault:    func() { t.limiter.failed(host) },
+	}
 	return resp, nil
+}
+
+// fetchRobots requests the robots.txt at robotsURL and reads up to
+// robots.MaxSize bytes of it.
+func (t *transport) fetchRobots(ctx context.Context, robotsURL *url.URL, userAgent string) robotsResult {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL.String(), nil)
+	if err != nil {
+		return robotsResult{err: err}
+	}
+	req.Header.Set("User-Agent", userAgent)
+
+	resp, err := t.robotsClient.Do(req)
+	if err != nil {
+		return robotsResult{err: err}
+	}
+	defer resp.Body.Close()
+
+	res := robotsResult{status: resp.StatusCode}
+	res.retryAfter, res.hasRetry = retryAfter(resp.Header, t.clock.Now())
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		res.body, res.err = io.ReadAll(io.LimitReader(resp.Body, robots.MaxSize))
+	}
+	return res
 }
 
 // CloseIdleConnections closes the kept-alive connections, so that no
@@ -117,11 +244,24 @@ func (t *transport) CloseIdleConnections() {
 	t.web.CloseIdleConnections()
 }
 
-// releasingBody runs release once, when the body is closed.
+// releasingBody runs release once, when the body is closed, and onFault
+// once when a read fails for a reason on the server's side: a timeout, a
+// reset or a body cut short.
 type releasingBody struct {
 	io.ReadCloser
-	once    sync.Once
 	release func()
+	onFault func()
+
+	once      sync.Once
+	faultOnce sync.Once
+}
+
+func (b *releasingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && isServerFault(err) {
+		b.faultOnce.Do(b.onFault)
+	}
+	return n, markTruncated(err)
 }
 
 func (b *releasingBody) Close() error {
@@ -245,9 +385,23 @@ func (b *decodedBody) Read(p []byte) (int, error) {
 
 	n, err := b.reader.Read(p)
 	if err != nil && err != io.EOF {
-		err = fmt.Errorf("decode %s body: %w", b.coding, err)
+		err = fmt.Errorf("decode %s body: %w", b.coding, markTruncated(err))
 	}
 	return n, err
+}
+
+// markTruncated adds ErrTruncatedBody to an error that reports a stream
+// ending too early: a body shorter than its Content-Length, a chunked body cut
+// off, or a compressed stream without its end.
+//
+// NOTE: an uncompressed body with neither Content-Length nor chunked
+// encoding ends when the server closes the connection, so a cut in it
+// cannot be told from its end and is read as whole.
+func markTruncated(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, ErrTruncatedBody) {
+		return fmt.Errorf("%w: %w", ErrTruncatedBody, err)
+	}
+	return err
 }
 
 func (b *decodedBody) Close() error {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/gocolly/colly/v2"
 )
 
 const smallPage = `<!DOCTYPE html><html><head><title>新能源车下乡活动启动</title></head><body><p>正文</p></body></html>`
@@ -61,6 +62,22 @@ func flateBytes(t *testing.T, data []byte) []byte {
 	return buf.Bytes()
 }
 
+// newTestTransport returns a transport for loopback servers, without
+// robots.txt, delays or retries.
+func newTestTransport(timeout time.Duration) *transport {
+	clk := realClock{}
+	limiter := newHostLimiter(hostLimits{rule: colly.LimitRule{Parallelism: 1}, maxDelay: time.Second, errorStep: time.Millisecond}, clk, func() float64 { return 0 })
+	env := (*environment)(nil).withDefaults(time.Second)
+	return newTransport(transportSettings{
+		limiter:        limiter,
+		guard:          &guard{trusted: newHostSet("127.0.0.1"), resolver: env.resolver, dial: env.dial},
+		clock:          clk,
+		timeout:        timeout,
+		connectTimeout: time.Second,
+		headerTimeout:  timeout,
+	})
+}
+
 func TestTransportDecodesBodies(t *testing.T) {
 	page := []byte(smallPage)
 	tests := []struct {
@@ -93,7 +110,7 @@ func TestTransportDecodesBodies(t *testing.T) {
 				w.Write(tt.body)
 			}))
 			defer server.Close()
-			tr := newTransport(newHostLimiter(1, 0), 5*time.Second, nil)
+			tr := newTestTransport(5 * time.Second)
 			defer tr.CloseIdleConnections()
 			client := &http.Client{Transport: tr}
 
@@ -132,7 +149,7 @@ func TestTransportKeepsOriginalContentType(t *testing.T) {
 		w.Write([]byte(smallPage))
 	}))
 	defer server.Close()
-	tr := newTransport(newHostLimiter(1, 0), 5*time.Second, nil)
+	tr := newTestTransport(5 * time.Second)
 	defer tr.CloseIdleConnections()
 
 	resp, err := (&http.Client{Transport: tr}).Get(server.URL)

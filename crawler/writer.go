@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,11 +14,16 @@ import (
 
 // batchWriter is the single goroutine that writes records to the sink. It
 // collects records from its channel and writes them in batches of size, or
-// whatever it holds when interval passes or the channel closes.
+// whatever it holds when interval passes or the channel closes. When the
+// sink holds records back itself (sink.Flusher, such as sink.Delivery),
+// each tick also lets it write those that waited long enough.
 //
-// After the first failed write it stops writing, calls onFailure once and
-// keeps draining the channel, counting the records as lost, so that the
-// senders never block on a dead writer.
+// A write error that wraps sink.ErrSinkDown means the records were spooled
+// but the crawl must stop: the writer calls onFailure once and goes on
+// passing records to the sink, which spools them too. After any other
+// failed write it stops writing, calls onFailure once and keeps draining
+// the channel, counting the records as lost, so that the senders never
+// block on a dead writer.
 type batchWriter struct {
 	sink      sink.Sink
 	records   chan *extract.Record
@@ -30,6 +36,7 @@ type batchWriter struct {
 	written int
 	lost    int
 	err     error
+	dead    bool // a write failed without spooling: later records are lost
 	done    chan struct{}
 }
 
@@ -73,30 +80,65 @@ func (w *batchWriter) run(ctx context.Context) {
 		case <-ticker.C:
 			w.flush(ctx, batch)
 			batch = batch[:0]
+			w.flushSink(ctx)
 		}
 	}
 }
 
-// flush writes batch unless an earlier write failed.
+// flush writes batch unless an earlier write failed without spooling.
 func (w *batchWriter) flush(ctx context.Context, batch []*extract.Record) {
 	if len(batch) == 0 {
 		return
 	}
-	if w.err != nil {
+	if w.dead {
 		w.lost += len(batch)
 		return
 	}
 
 	start := time.Now()
-	if err := w.sink.Write(ctx, batch); err != nil {
-		w.err = fmt.Errorf("write %d records: %w", len(batch), err)
-		w.lost += len(batch)
-		w.logger.Error("records lost: sink write failed, stopping the crawl",
-			zap.Int("records", len(batch)), zap.Error(err))
-		w.onFailure()
+	err := w.sink.Write(ctx, batch)
+	if w.handle(err, len(batch)) {
 		return
 	}
 
 	w.written += len(batch)
 	w.logger.Debug("records written", zap.Int("records", len(batch)), zap.Duration("duration", time.Since(start)))
+}
+
+// flushSink lets a sink that holds records back write those that waited
+// long enough.
+func (w *batchWriter) flushSink(ctx context.Context) {
+	flusher, ok := w.sink.(sink.Flusher)
+	if !ok || w.dead {
+		return
+	}
+
+	w.handle(flusher.Flush(ctx), 0)
+}
+
+// handle deals with the error of a write of n records and reports whether
+// the records are lost. A sink that spooled the records but asks to stop
+// (sink.ErrSinkDown) stops the crawl without losing them.
+func (w *batchWriter) handle(err error, n int) bool {
+	switch {
+	case err == nil:
+		return false
+
+	case errors.Is(err, sink.ErrSinkDown) && !errors.Is(err, sink.ErrRecordsLost):
+		if w.err == nil {
+			w.err = err
+			w.logger.Error("sink down, stopping the crawl; its records are spooled for the next run", zap.Error(err))
+			w.onFailure()
+		}
+		return false
+
+	default:
+		w.err = errors.Join(w.err, fmt.Errorf("write %d records: %w", n, err))
+		w.dead = true
+		w.lost += n
+		w.logger.Error("records lost: sink write failed, stopping the crawl",
+			zap.Int("records", n), zap.Error(err))
+		w.onFailure()
+		return true
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"go.uber.org/zap"
@@ -27,7 +28,10 @@ reads only files inside the seed's folder.
 The configuration is checked before anything starts: every problem is
 printed with its line, and the exit status is 1. Logs go to standard error,
 and so does the summary at the end: pages fetched, articles written,
-listings, failures by kind, duration.
+listings, failures by kind, duration, and the article pages on which a site
+profile's selector matched nothing, by profile and field (the records of
+those pages name the fields in "profile_fallbacks"; "gleaner check" shows
+the details on one page).
 
 Ctrl-C (SIGINT) or SIGTERM stops the crawl cleanly: no new request starts,
 the requests in flight are canceled, the records extracted so far are
@@ -41,9 +45,18 @@ Flags:
   --log-level debug|info|warn|error
         lowest level logged (default info); debug logs every request
 
-Exit status: 0 when every page succeeded; 1 for a configuration error or a
-failed sink; 2 when the crawl ran to its end but some pages failed (the
-summary lists them by kind); 130 when interrupted.
+Records reach every sink at least once. A sink that fails is retried with
+backoff; while it stays down its records wait in a spool file in spool_dir
+(default out/spool beside the configuration file) and are replayed when it
+comes back or at the start of the next crawl. on_sink_error: stop stops the
+crawl instead (the records are spooled all the same). The summary lists,
+per sink, the records written, retried, spooled and replayed.
+
+Exit status: 0 when every page succeeded and every record reached its
+sinks; 1 for a configuration error or a failed sink (with on_sink_error:
+stop, or when records could not even be spooled); 2 when the crawl ran to
+its end but some pages failed (the summary lists them by kind) or records
+went to a spool or to a rejected file; 130 when interrupted.
 
 Example, an offline crawl of the saved demo site:
   gleaner crawl --config examples/demo.yaml
@@ -79,7 +92,15 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return withCode(exitFailure, err)
 	}
 
-	sinks, err := sink.NewMulti(registry, sinkSpecs(cfg.Sinks))
+	spoolDir := cfg.SpoolDir
+	if spoolDir == "" {
+		spoolDir = filepath.Join(cfg.Dir, config.DefaultSpoolDir)
+	}
+	sinks, err := sink.NewDelivery(registry, sinkSpecs(cfg.Sinks), sink.DeliveryOptions{
+		SpoolDir: spoolDir,
+		OnError:  cfg.OnSinkError,
+		Logger:   logger,
+	})
 	if err != nil {
 		return withCode(exitFailure, fmt.Errorf("sinks: %w", err))
 	}
@@ -99,8 +120,23 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return withCode(exitFailure, err)
 	case summary.Failed() > 0:
 		return withCode(exitPartial, fmt.Errorf("crawl: %d pages failed", summary.Failed()))
+	case undelivered(summary) > 0:
+		return withCode(exitPartial, fmt.Errorf("crawl: %d records did not reach their sink: they wait in %s", undelivered(summary), spoolDir))
 	}
 	return nil
+}
+
+// undelivered counts the records of a crawl that went to a spool or to a
+// rejected file, and the records its spools still hold.
+func undelivered(s crawler.Summary) int {
+	n := 0
+	for _, st := range s.Sinks {
+		n += st.Spooled + st.Rejected
+		if st.Spooled == 0 {
+			n += st.Pending
+		}
+	}
+	return n
 }
 
 // sinkSpecs converts the configuration's sink entries for the sink package.
@@ -206,6 +242,42 @@ func printSummary(w io.Writer, s crawler.Summary) {
 	fmt.Fprintf(w, "  failed:                 %d\n", s.Failed())
 	for _, kind := range s.ErrorKinds() {
 		fmt.Fprintf(w, "    %-22s %d\n", kind+":", s.Errors[kind])
+	}
+	printSinkStats(w, s.Sinks)
+
+	fallbacks := s.FallbackCounts()
+	if len(fallbacks) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  profile selectors that matched nothing (the generic extractor filled in):\n")
+	for _, f := range fallbacks {
+		noun := "pages"
+		if f.Pages == 1 {
+			noun = "page"
+		}
+		fmt.Fprintf(w, "    %s %s: %d %s\n", f.Profile, f.Field, f.Pages, noun)
+	}
+}
+
+// printSinkStats writes what happened to the records of each sink.
+func printSinkStats(w io.Writer, stats []sink.Stats) {
+	if len(stats) == 0 {
+		return
+	}
+
+	fmt.Fprintf(w, "  sinks:\n")
+	for _, st := range stats {
+		fmt.Fprintf(w, "    %s: written %d, retried %d, spooled %d, replayed %d", st.Sink, st.Written, st.Retried, st.Spooled, st.Replayed)
+		if st.Rejected > 0 {
+			fmt.Fprintf(w, ", rejected %d", st.Rejected)
+		}
+		if st.Pending > 0 {
+			fmt.Fprintf(w, ", still in the spool %d", st.Pending)
+		}
+		if st.Lost > 0 {
+			fmt.Fprintf(w, ", lost %d", st.Lost)
+		}
+		fmt.Fprintln(w)
 	}
 }
 

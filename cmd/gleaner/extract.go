@@ -92,22 +92,17 @@ func runExtract(_ context.Context, args []string, stdout, stderr io.Writer) erro
 
 // extractOptions checks the flags of extract and turns them into options.
 func extractOptions(pageURL, fetchedAt, zoneName string) (extract.Options, error) {
-	opts := extract.Options{URL: pageURL, FetchedAt: time.Now()}
+	opts := extract.Options{URL: pageURL}
 
-	if pageURL != "" {
-		u, err := url.Parse(pageURL)
-		if err != nil || u.Scheme == "" || u.Host == "" && u.Scheme != "file" {
-			return opts, usageErrorf("extract", "invalid --url %q: give an absolute URL such as https://example.com/a.html", pageURL)
-		}
+	if err := checkPageURL("extract", pageURL); err != nil {
+		return opts, err
 	}
 
-	if fetchedAt != "" {
-		t, err := time.Parse(time.RFC3339, fetchedAt)
-		if err != nil {
-			return opts, usageErrorf("extract", "invalid --fetched-at %q: use RFC 3339, such as 2024-05-01T08:00:00+08:00", fetchedAt)
-		}
-		opts.FetchedAt = t
+	t, err := parseFetchedAt("extract", fetchedAt)
+	if err != nil {
+		return opts, err
 	}
+	opts.FetchedAt = t
 
 	zone, err := loadZone("extract", zoneName)
 	if err != nil {
@@ -118,18 +113,38 @@ func extractOptions(pageURL, fetchedAt, zoneName string) (extract.Options, error
 	return opts, nil
 }
 
+// checkPageURL checks the value of a --url flag: empty, or an absolute URL.
+func checkPageURL(command, pageURL string) error {
+	if pageURL == "" {
+		return nil
+	}
+
+	u, err := url.Parse(pageURL)
+	if err != nil || u.Scheme == "" || u.Host == "" && u.Scheme != "file" {
+		return usageErrorf(command, "invalid --url %q: give an absolute URL such as https://example.com/a.html", pageURL)
+	}
+	return nil
+}
+
+// parseFetchedAt reads the value of a --fetched-at flag, or returns now
+// when it is empty.
+func parseFetchedAt(command, fetchedAt string) (time.Time, error) {
+	if fetchedAt == "" {
+		return time.Now(), nil
+	}
+
+	t, err := time.Parse(time.RFC3339, fetchedAt)
+	if err != nil {
+		return time.Time{}, usageErrorf(command, "invalid --fetched-at %q: use RFC 3339, such as 2024-05-01T08:00:00+08:00", fetchedAt)
+	}
+	return t, nil
+}
+
 // extractFile reads and extracts one file and returns its JSON line.
 func extractFile(file string, opts extract.Options) ([]byte, error) {
-	page, err := readInput(file)
-	var pathErr *fs.PathError
-	if errors.As(err, &pathErr) {
-		return nil, pathErr.Err // the caller names the file already
-	}
+	page, err := readPage(file)
 	if err != nil {
 		return nil, err
-	}
-	if len(page) == 0 {
-		return nil, errors.New("the file is empty")
 	}
 
 	record, err := extract.Extract(page, opts)
@@ -137,6 +152,23 @@ func extractFile(file string, opts extract.Options) ([]byte, error) {
 		return nil, err
 	}
 	return sink.Marshal(record)
+}
+
+// readPage reads a saved page, or standard input for "-". An error does
+// not name the file, because the caller's message names it already.
+func readPage(file string) ([]byte, error) {
+	page, err := readInput(file)
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		return nil, pathErr.Err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(page) == 0 {
+		return nil, errors.New("the file is empty")
+	}
+	return page, nil
 }
 
 // readInput reads a file, or standard input for "-".

@@ -4,6 +4,7 @@
 //	gleaner extract [flags] FILE...   extract saved pages, no network
 //	gleaner scrape [flags] URL...     fetch and extract single pages
 //	gleaner crawl --config FILE       run the crawl a configuration describes
+//	gleaner check --config FILE ...   test the site profiles on saved or live pages
 //	gleaner version                   print the version
 //
 // Run "gleaner help COMMAND" for the flags of each command. This package only
@@ -25,7 +26,7 @@ import (
 const (
 	exitOK          = 0
 	exitFailure     = 1   // usage or configuration error, or an input that failed
-	exitPartial     = 2   // a crawl ran to its end but some pages failed
+	exitPartial     = 2   // a crawl ran to its end but some pages failed, or check found a selector that did not match
 	exitInterrupted = 130 // stopped by SIGINT or SIGTERM, as shells report a SIGINT
 )
 
@@ -75,8 +76,8 @@ func exitCode(err error) int {
 }
 
 // run runs the command line args (without the program name) and returns
-// what main needs for its exit code. Records go to stdout; messages, logs
-// and summaries go to stderr.
+// what main needs for its exit code. Records and the reports of check go to
+// stdout. Messages, logs and crawl summaries go to stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, mainUsage)
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runScrape(ctx, rest, stdout, stderr)
 	case "crawl":
 		return runCrawl(ctx, rest, stdout, stderr)
+	case "check":
+		return runCheck(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		return runVersion(stdout)
 	case "help", "-h", "-help", "--help":
@@ -115,6 +118,8 @@ func runHelp(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, scrapeUsage)
 	case "crawl":
 		fmt.Fprint(stdout, crawlUsage)
+	case "check":
+		fmt.Fprint(stdout, checkUsage)
 	case "version":
 		fmt.Fprint(stdout, "Usage: gleaner version\n\nPrints the version of gleaner and of the Go toolchain that built it.\n")
 	default:
@@ -135,14 +140,18 @@ Usage:
       Fetch each web page once, without following links, and extract it.
   gleaner crawl --config FILE [--log-format console|json] [--log-level LEVEL]
       Run the crawl a YAML configuration describes, into its sinks.
+  gleaner check --config FILE [--url URL] [--json] FILE_OR_URL...
+      Run the configuration's site profiles on saved or live pages and
+      report which selectors still match.
   gleaner version
       Print the version.
 
 Run "gleaner help COMMAND" or "gleaner COMMAND --help" for a command's flags.
 
 Exit status: 0 on success; 1 for a usage or configuration error, or when an
-input of extract or scrape failed; 2 when a crawl ran to its end but some
-pages failed; 130 when stopped by Ctrl-C (SIGINT) or SIGTERM.
+input of extract, scrape or check failed; 2 when a crawl ran to its end but
+some pages failed, or when check found a selector that fell back or matched
+nothing; 130 when stopped by Ctrl-C (SIGINT) or SIGTERM.
 
 Example, an offline crawl of the saved demo site into examples/out/:
   gleaner crawl --config examples/demo.yaml

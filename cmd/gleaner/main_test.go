@@ -220,6 +220,8 @@ func TestHelpAndVersion(t *testing.T) {
 		{name: "help command", args: []string{"help", "extract"}, want: "--fetched-at TIME"},
 		{name: "crawl flag", args: []string{"crawl", "--help"}, want: "Exit status"},
 		{name: "scrape flag", args: []string{"scrape", "-h"}, want: "--ignore-robots"},
+		{name: "check flag", args: []string{"check", "--help"}, want: "FILE_OR_URL"},
+		{name: "help check", args: []string{"help", "check"}, want: "fell back"},
 		{name: "version", args: []string{"version"}, want: "gleaner "},
 	}
 

@@ -24,9 +24,10 @@ are spaced by --delay. Save a page and use "gleaner extract" to work offline.
 
 Flags:
   --config FILE
-        take user_agent, timeout, delay, max_body_size, respect_robots_txt
-        and time_zone from this crawl configuration; the flags below
-        override it
+        take user_agent, timeout, delay, max_body_size, respect_robots_txt,
+        time_zone and profiles from this crawl configuration; the flags
+        below override it. A page whose host matches a profile is extracted
+        with the profile's selectors.
   --user-agent TEXT
         User-Agent header (default "` + config.DefaultUserAgent + `")
   --timeout DURATION

@@ -25,7 +25,7 @@ func ExampleMarshal() {
 	}
 	fmt.Println(string(line))
 	// Output:
-	// {"url":"https://news.example.com/article/7","fetched_at":"2024-03-05T08:00:00Z","page_type":"article","title":"Q&A: <b>tags</b> stay as typed","body":"First paragraph.\nSecond paragraph."}
+	// {"schema_version":1,"url":"https://news.example.com/article/7","fetched_at":"2024-03-05T08:00:00Z","page_type":"article","title":"Q&A: <b>tags</b> stay as typed","body":"First paragraph.\nSecond paragraph."}
 }
 
 func ExampleOpenAll() {
@@ -52,14 +52,14 @@ func ExampleOpenAll() {
 		fmt.Println(err)
 	}
 	// Output:
-	// {"url":"https://news.example.com/article/8","fetched_at":"2024-03-05T09:00:00Z","page_type":"article","title":"颱風警報解除","body":"氣象署上午解除海上颱風警報。"}
+	// {"schema_version":1,"url":"https://news.example.com/article/8","fetched_at":"2024-03-05T09:00:00Z","page_type":"article","title":"颱風警報解除","body":"氣象署上午解除海上颱風警報。"}
 }
 
 func ExampleRegistry_New() {
-	spec := sink.Spec{Type: "postgres", Line: 7, KeyPath: "sinks[1]"}
+	spec := sink.Spec{Type: "kafka", Line: 7, KeyPath: "sinks[1]"}
 
 	_, err := sink.Default().New(spec)
 	fmt.Println(err)
 	// Output:
-	// line 7: sinks[1].type: unknown sink type "postgres" (known: jsonl, sqlite)
+	// line 7: sinks[1].type: unknown sink type "kafka" (known: jsonl, parquet, postgres, sqlite, webhook)
 }

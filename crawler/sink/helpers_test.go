@@ -2,6 +2,7 @@ package sink
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"testing"
 	"time"
@@ -13,8 +14,13 @@ import (
 )
 
 // TestMain checks that closed sinks leave no goroutines behind, such as
-// those of an unclosed database/sql pool.
+// those of an unclosed database/sql pool. When the test binary runs as the
+// child process of a fault test, it does that child's work instead.
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(faultHelperVariable); mode != "" {
+		os.Exit(runFaultHelper(mode))
+	}
+
 	goleak.VerifyTestMain(m)
 }
 
@@ -131,4 +137,39 @@ func specFromYAML(t *testing.T, text string, index int) Spec {
 	}
 
 	return spec
+}
+
+// itoa formats n for YAML test settings.
+func itoa(n int) string { return fmt.Sprint(n) }
+
+// specsFromYAML returns the Specs of every entry of the sinks list of text,
+// as the config package builds them. Child processes of the fault tests use
+// it, so it reports errors instead of failing a test.
+func specsFromYAML(text string) ([]Spec, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+		return nil, err
+	}
+
+	root := doc.Content[0]
+	var specs []Spec
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "sinks" {
+			continue
+		}
+		for index, entry := range root.Content[i+1].Content {
+			spec := Spec{Node: entry, Line: entry.Line, KeyPath: fmt.Sprintf("sinks[%d]", index)}
+			for j := 0; j+1 < len(entry.Content); j += 2 {
+				switch entry.Content[j].Value {
+				case "type":
+					spec.Type = entry.Content[j+1].Value
+				case "path":
+					spec.Path = entry.Content[j+1].Value
+				}
+			}
+			specs = append(specs, spec)
+		}
+	}
+
+	return specs, nil
 }

@@ -8,38 +8,60 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
 
 	"github.com/gleanerhq/gleaner/extract"
 )
 
 var _ Sink = (*jsonlSink)(nil)
 
-// jsonlSettings lists the keys of a jsonl entry beyond type and path. The
-// jsonl sink has none yet.
-type jsonlSettings struct{}
+// jsonlRotateRun is the value of the rotate setting that starts a new file
+// for every run.
+const jsonlRotateRun = "run"
 
-// appendFile is the part of *os.File the jsonl sink uses. Tests wrap a real
-// file to make writes fail.
-type appendFile interface {
-	io.Writer
-	io.ReaderAt
-	Stat() (os.FileInfo, error)
-	Truncate(size int64) error
-	Sync() error
-	Close() error
+// stampLayout formats the UTC times in the names of rotated and Parquet
+// files. It sorts by time and has no characters that file systems reject.
+const stampLayout = "20060102T150405Z"
+
+// jsonlSettings lists the keys of a jsonl entry beyond the common ones.
+type jsonlSettings struct {
+	// Rotate is "run" for one file per run, or empty.
+	Rotate string `yaml:"rotate"`
+
+	// RotateSize starts a new file before a batch would make the current
+	// one larger than this many bytes; 0 means no limit.
+	RotateSize byteSize `yaml:"rotate_size"`
+
+	// Gzip compresses each batch as one gzip member.
+	Gzip bool `yaml:"gzip"`
 }
 
-// jsonlSink appends records as JSON lines to a file or to standard output.
+// jsonlSink appends records as JSON lines to a file, a series of rotated
+// files, or standard output.
 type jsonlSink struct {
-	path   string    // the file, or "" for standard output
-	stdout io.Writer // used when path is ""
+	stdout     io.Writer // used when series.path is ""
+	series     jsonlSeries
+	perRun     bool
+	rotateSize int64
+	gzip       bool
 
-	// openFile opens the file at path for appending. Tests replace it.
+	// openFile opens a file for appending and now returns the time used in
+	// file names. Tests replace them.
 	openFile func(path string) (appendFile, error)
+	now      func() time.Time
+	logger   *zap.Logger
 
-	file          appendFile // the open file; nil for standard output
-	open          bool
-	startWithLine bool // the file ends without a newline: begin the next batch with one
+	open     bool
+	file     *lineFile // the file appended to; nil for standard output and between run files
+	runStamp string    // the stamp of this run's file names when rotating per run
+	part     int       // the number of this run's current file when rotating per run
+
+	// stored maps each URL to the digest of the last line stored for it,
+	// over every file of the series (see lineDigest).
+	stored map[string]uint64
 }
 
 // NewJSONL builds a sink that writes each record as one JSON line (see
@@ -47,38 +69,92 @@ type jsonlSink struct {
 // closes. Any other path names a file that Open creates, with its parent
 // directories, and appends to.
 //
-// When an existing file does not end with a newline, as after a crash in
-// the middle of a write, the first batch starts with a newline so that the
-// new records stay on lines of their own.
+// Its settings are rotate, rotate_size and gzip, which need a file path.
+// With rotate: run, each run writes a new file named after its start time,
+// such as records-20240305T083015Z.jsonl. With rotate_size, a new file
+// starts before a batch would make the current one larger than the size.
+// Without rotate: run, the full file is then renamed that way and path
+// starts again empty. With gzip: true, each batch is appended as one gzip
+// member, and ".gz" is added to the path unless it ends so.
+//
+// The sink is idempotent by URL: a record whose line, fetched_at aside,
+// equals the last line stored for its URL in any file of the series is
+// skipped, so a replayed batch or an unchanged page adds no line. A changed
+// record is appended, and readers keep the last line of each URL.
+//
+// When an existing file ends in a line torn by a crash, Open cuts that
+// line off (it belonged to a batch never reported as written). A last line
+// without a newline that holds whole JSON gets its newline.
 func NewJSONL(spec Spec, stdout io.Writer) (Sink, error) {
 	var settings jsonlSettings
 	if err := decodeSettings(spec, &settings); err != nil {
 		return nil, err
 	}
 
-	s := &jsonlSink{path: spec.Path, stdout: stdout, openFile: openAppendFile}
-	if s.path == "-" {
-		s.path = ""
+	path := spec.Path
+	if path == "-" {
+		path = ""
+	}
+
+	var errs []error
+	if settings.Rotate != "" && settings.Rotate != jsonlRotateRun {
+		errs = append(errs, spec.settingError("rotate", "invalid rotate %q: want %q (one file per run), or leave the key out", settings.Rotate, jsonlRotateRun))
+	}
+	if path == "" {
+		for _, key := range []string{"rotate", "rotate_size", "gzip"} {
+			if spec.hasKey(key) {
+				errs = append(errs, spec.settingError(key, "%s needs a file path: standard output cannot be rotated or compressed", key))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+
+	if settings.Gzip && path != "" && !strings.HasSuffix(path, ".gz") {
+		path += ".gz"
+	}
+
+	s := &jsonlSink{
+		stdout:     stdout,
+		series:     newJSONLSeries(path),
+		perRun:     settings.Rotate == jsonlRotateRun,
+		rotateSize: int64(settings.RotateSize),
+		gzip:       settings.Gzip,
+		openFile:   openAppendFile,
+		now:        time.Now,
+		logger:     zap.NewNop(),
 	}
 
 	return s, nil
 }
 
-func openAppendFile(path string) (appendFile, error) {
-	return os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+func (s *jsonlSink) setLogger(logger *zap.Logger) { s.logger = logger }
+
+func (s *jsonlSink) destinationID() string {
+	if s.series.path == "" {
+		return "jsonl -"
+	}
+	abs, err := filepath.Abs(s.series.path)
+	if err != nil {
+		abs = s.series.path
+	}
+
+	return "jsonl " + abs
 }
 
 // name identifies the sink in errors.
 func (s *jsonlSink) name() string {
-	if s.path == "" {
+	if s.series.path == "" {
 		return "jsonl stdout"
 	}
 
-	return "jsonl " + s.path
+	return "jsonl " + s.series.path
 }
 
-// Open creates the parent directories and opens the file for appending. For
-// standard output it only marks the sink open.
+// Open reads the URLs already stored in the files of the series and opens
+// the file to append to. When rotating per run, the run's file is created
+// by the first write, so a run without records leaves no empty file.
 func (s *jsonlSink) Open(ctx context.Context) error {
 	if s.open {
 		return nil
@@ -87,53 +163,54 @@ func (s *jsonlSink) Open(ctx context.Context) error {
 		return fmt.Errorf("%s: open: %w", s.name(), err)
 	}
 
-	if s.path == "" {
+	s.stored = make(map[string]uint64)
+	if s.series.path == "" {
 		s.open = true
 		return nil
 	}
 
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+	if err := os.MkdirAll(s.series.dir, 0o755); err != nil {
 		return fmt.Errorf("%s: create directory: %w", s.name(), err)
 	}
-
-	file, err := s.openFile(s.path)
-	if err != nil {
-		return fmt.Errorf("%s: open: %w", s.name(), err)
+	if err := s.series.index(s.stored, s.gzip); err != nil {
+		return fmt.Errorf("%s: read stored records: %w", s.name(), err)
 	}
 
-	endsInLine, err := endsWithNewline(file)
-	if err != nil {
-		return errors.Join(fmt.Errorf("%s: read end of file: %w", s.name(), err), file.Close())
+	if s.perRun {
+		s.runStamp = s.now().UTC().Format(stampLayout)
+		s.part = 1
+	} else if err := s.openCurrent(s.series.path); err != nil {
+		return err
 	}
 
-	s.file = file
-	s.startWithLine = !endsInLine
 	s.open = true
 
 	return nil
 }
 
-// endsWithNewline reports whether file is empty or ends with '\n'.
-func endsWithNewline(file appendFile) (bool, error) {
-	info, err := file.Stat()
+// openCurrent opens path as the file to append to, repairing a torn end.
+func (s *jsonlSink) openCurrent(path string) error {
+	repair := repairJSONLines
+	if s.gzip {
+		repair = repairGzip
+	}
+
+	file, cut, err := openLineFile(path, s.openFile, repair)
 	if err != nil {
-		return false, err
+		return fmt.Errorf("jsonl %s: %w", path, err)
 	}
-	if info.Size() == 0 {
-		return true, nil
+	if cut > 0 {
+		s.logger.Warn("torn end of file cut off", zap.String("path", path), zap.Int64("bytes", cut))
 	}
+	s.file = file
 
-	last := make([]byte, 1)
-	if _, err := file.ReadAt(last, info.Size()-1); err != nil {
-		return false, err
-	}
-
-	return last[0] == '\n', nil
+	return nil
 }
 
-// Write encodes the whole batch in memory and writes it with one call. When
-// writing to a file fails or writes short, the file is truncated back to its
-// size before the call, so no partial line stays behind.
+// Write encodes the records that are not stored yet in memory and writes
+// them with one call. When writing to a file fails or writes short, the
+// file is truncated back to its size before the call, so no partial line
+// stays behind.
 func (s *jsonlSink) Write(ctx context.Context, batch []*extract.Record) error {
 	if !s.open {
 		return fmt.Errorf("%s: write: %w", s.name(), ErrNotOpen)
@@ -144,65 +221,110 @@ func (s *jsonlSink) Write(ctx context.Context, batch []*extract.Record) error {
 	if err := checkBatch(batch); err != nil {
 		return fmt.Errorf("%s: write: %w", s.name(), err)
 	}
-	if len(batch) == 0 {
-		return nil
-	}
 
-	data, err := s.encode(batch)
+	data, added, err := s.encode(batch)
 	if err != nil {
 		return fmt.Errorf("%s: write: %w", s.name(), err)
 	}
-
-	if s.file == nil {
-		// NOTE: bytes already sent to standard output cannot be taken back, so
-		// a failing stdout may be left with part of a line.
-		if _, err := s.stdout.Write(data); err != nil {
-			return fmt.Errorf("%s: write: %w", s.name(), err)
-		}
+	if len(data) == 0 {
 		return nil
 	}
 
-	return s.appendData(data)
-}
-
-func (s *jsonlSink) encode(batch []*extract.Record) ([]byte, error) {
-	var buf bytes.Buffer
-	if s.startWithLine {
-		buf.WriteByte('\n')
-	}
-
-	for i, r := range batch {
-		if err := encodeJSON(&buf, r); err != nil {
-			return nil, fmt.Errorf("record %d (%s): %w", i, r.URL, err)
-		}
-	}
-
-	return buf.Bytes(), nil
-}
-
-// appendData writes data to the end of the file, truncating the file back
-// to its earlier size when the write fails.
-func (s *jsonlSink) appendData(data []byte) error {
-	info, err := s.file.Stat()
-	if err != nil {
+	if err := s.writeData(data); err != nil {
 		return fmt.Errorf("%s: write: %w", s.name(), err)
 	}
-
-	n, err := s.file.Write(data)
-	if err == nil && n < len(data) {
-		err = io.ErrShortWrite
+	for url, digest := range added {
+		s.stored[url] = digest
 	}
-	if err != nil {
-		writeErr := fmt.Errorf("%s: write: %w", s.name(), err)
-		if truncErr := s.file.Truncate(info.Size()); truncErr != nil {
-			return errors.Join(writeErr, fmt.Errorf("%s: truncate to %d bytes: %w", s.name(), info.Size(), truncErr))
-		}
-		return writeErr
-	}
-
-	s.startWithLine = false
 
 	return nil
+}
+
+// encode returns the lines of the records of batch that differ from what
+// is stored for their URL, compressed when gzip is on, and the digests they
+// add.
+func (s *jsonlSink) encode(batch []*extract.Record) ([]byte, map[string]uint64, error) {
+	var buf bytes.Buffer
+	added := make(map[string]uint64)
+
+	for i, r := range batch {
+		start := buf.Len()
+		if err := encodeRecord(&buf, r); err != nil {
+			return nil, nil, fmt.Errorf("record %d (%s): %w", i, r.URL, err)
+		}
+
+		digest := lineDigest(buf.Bytes()[start:])
+		last, ok := added[r.URL]
+		if !ok {
+			last, ok = s.stored[r.URL]
+		}
+		if ok && last == digest {
+			buf.Truncate(start)
+			continue
+		}
+		added[r.URL] = digest
+	}
+
+	if buf.Len() == 0 || !s.gzip {
+		return buf.Bytes(), added, nil
+	}
+
+	member, err := gzipMember(buf.Bytes())
+	if err != nil {
+		return nil, nil, fmt.Errorf("compress: %w", err)
+	}
+
+	return member, added, nil
+}
+
+// writeData writes data to standard output or appends it to the current
+// file, rotating first when data would make the file too large.
+func (s *jsonlSink) writeData(data []byte) error {
+	if s.series.path == "" {
+		// NOTE: bytes already sent to standard output cannot be taken back, so
+		// a failing stdout may be left with part of a line.
+		_, err := s.stdout.Write(data)
+		return err
+	}
+
+	if s.file != nil && s.rotateSize > 0 && s.file.size > 0 && s.file.size+int64(len(data)) > s.rotateSize {
+		if err := s.rotate(); err != nil {
+			return err
+		}
+	}
+	if s.file == nil {
+		path := s.series.freeName(s.runStamp, &s.part)
+		if err := s.openCurrent(path); err != nil {
+			return err
+		}
+	}
+
+	return s.file.append(data)
+}
+
+// rotate closes the current file. When rotating per run the next write
+// opens the run's next part. Otherwise the closed file is renamed after the
+// current time and an empty file takes its place.
+func (s *jsonlSink) rotate() error {
+	file := s.file
+	s.file = nil
+	if err := file.close(); err != nil {
+		return fmt.Errorf("rotate %s: %w", file.path, err)
+	}
+
+	if s.perRun {
+		s.part++
+		return nil
+	}
+
+	part := 1
+	rotated := s.series.freeName(s.now().UTC().Format(stampLayout), &part)
+	if err := os.Rename(file.path, rotated); err != nil {
+		return fmt.Errorf("rotate %s: %w", file.path, err)
+	}
+	s.logger.Info("file rotated", zap.String("path", rotated), zap.Int64("bytes", file.size))
+
+	return s.openCurrent(s.series.path)
 }
 
 // Close syncs the file to disk and closes it. Standard output is left open.
@@ -211,6 +333,7 @@ func (s *jsonlSink) Close() error {
 		return nil
 	}
 	s.open = false
+	s.stored = nil
 
 	if s.file == nil {
 		return nil
@@ -218,14 +341,9 @@ func (s *jsonlSink) Close() error {
 
 	file := s.file
 	s.file = nil
-
-	var errs []error
-	if err := file.Sync(); err != nil {
-		errs = append(errs, fmt.Errorf("%s: sync: %w", s.name(), err))
-	}
-	if err := file.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("%s: close: %w", s.name(), err))
+	if err := file.close(); err != nil {
+		return fmt.Errorf("jsonl %s: %w", file.path, err)
 	}
 
-	return errors.Join(errs...)
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gleanerhq/gleaner/extract"
 )
@@ -71,6 +72,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 	}
 	for i, line := range lines {
 		assertSameRecord(t, decodeLine(t, line), want[i])
+		validateRecordJSON(t, []byte(line))
 	}
 	if !strings.Contains(lines[0], "颱風「海葵」逼近 <花蓮> & 台東發布警報") {
 		t.Errorf("title is escaped in line %q", lines[0])
@@ -105,15 +107,53 @@ func TestJSONLAppendsAcrossOpens(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "records.jsonl")
 
 	writeJSONL(t, path, []*extract.Record{articleRecord()})
-	writeJSONL(t, path, []*extract.Record{articleRecord()})
+	writeJSONL(t, path, []*extract.Record{listingRecord()})
 
 	lines := readLines(t, path)
 	if len(lines) != 2 {
 		t.Fatalf("file has %d lines after two runs, want 2", len(lines))
 	}
-	if lines[0] != lines[1] {
-		t.Errorf("lines differ:\n%s\n%s", lines[0], lines[1])
+	assertSameRecord(t, decodeLine(t, lines[0]), articleRecord())
+	assertSameRecord(t, decodeLine(t, lines[1]), listingRecord())
+}
+
+func TestJSONLIdempotentByURL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "records.jsonl")
+	refetched := articleRecord()
+	refetched.FetchedAt = refetched.FetchedAt.Add(24 * time.Hour)
+	changed := articleRecord()
+	changed.Body = "更新：颱風警報已解除。"
+
+	writeJSONL(t, path, []*extract.Record{articleRecord(), listingRecord()})
+	writeJSONL(t, path, []*extract.Record{articleRecord(), refetched}, []*extract.Record{listingRecord()})
+	writeJSONL(t, path, []*extract.Record{changed})
+
+	lines := readLines(t, path)
+	if len(lines) != 3 {
+		t.Fatalf("file has %d lines, want 3: two records and the changed body", len(lines))
 	}
+	assertSameRecord(t, decodeLine(t, lines[2]), changed)
+	latest := latestByURL(t, lines)
+	if len(latest) != 2 {
+		t.Errorf("file holds %d URLs, want 2", len(latest))
+	}
+	if got := latest[changed.URL].Body; got != changed.Body {
+		t.Errorf("last line of %s has body %q, want the changed %q", changed.URL, got, changed.Body)
+	}
+}
+
+// latestByURL decodes lines and keeps the last record of each URL, as a
+// reader of an append-only jsonl file does.
+func latestByURL(t *testing.T, lines []string) map[string]*extract.Record {
+	t.Helper()
+
+	latest := make(map[string]*extract.Record)
+	for _, line := range lines {
+		r := decodeLine(t, line)
+		latest[r.URL] = r
+	}
+
+	return latest
 }
 
 // closeRecorder is a standard output stand-in that notes whether it was
@@ -300,24 +340,81 @@ func TestJSONLShortWriteTruncates(t *testing.T) {
 	assertSameRecord(t, decodeLine(t, lines[1]), listingRecord())
 }
 
-func TestJSONLTornLastLine(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "records.jsonl")
-	torn := `{"url":"https://news.example.com/article/1","title":"中斷`
-	if err := os.WriteFile(path, []byte(torn), 0o644); err != nil {
+func TestJSONLRepairsLastLine(t *testing.T) {
+	whole, err := Marshal(recordWithURL(7))
+	if err != nil {
 		t.Fatal(err)
 	}
-
-	writeJSONL(t, path, []*extract.Record{articleRecord()}, []*extract.Record{listingRecord()})
-
-	lines := readLines(t, path)
-	if len(lines) != 3 {
-		t.Fatalf("file has %d lines, want 3: the torn line and two records", len(lines))
+	tests := []struct {
+		name      string
+		existing  string
+		wantLines []string // the lines before the new records
+	}{
+		{
+			name:     "torn line cut off",
+			existing: string(whole) + "\n" + `{"schema_version":1,"url":"https://news.example.com/article/1","title":"中斷`,
+			wantLines: []string{
+				string(whole),
+			},
+		},
+		{
+			name:      "torn only line cut off",
+			existing:  `{"url":"https://news.example.com/article/1","title":"中斷`,
+			wantLines: nil,
+		},
+		{
+			name:      "whole last line without newline kept",
+			existing:  string(whole),
+			wantLines: []string{string(whole)},
+		},
 	}
-	if lines[0] != torn {
-		t.Errorf("first line = %q, want the torn line %q kept as it was", lines[0], torn)
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "records.jsonl")
+			if err := os.WriteFile(path, []byte(tt.existing), 0o644); err != nil {
+				t.Fatal(err)
+			}
+
+			writeJSONL(t, path, []*extract.Record{articleRecord()}, []*extract.Record{listingRecord()})
+
+			lines := readLines(t, path)
+			if len(lines) != len(tt.wantLines)+2 {
+				t.Fatalf("file has %d lines, want %d:\n%s", len(lines), len(tt.wantLines)+2, strings.Join(lines, "\n"))
+			}
+			for i, want := range tt.wantLines {
+				if lines[i] != want {
+					t.Errorf("line %d = %q, want %q", i, lines[i], want)
+				}
+			}
+			assertSameRecord(t, decodeLine(t, lines[len(lines)-2]), articleRecord())
+			assertSameRecord(t, decodeLine(t, lines[len(lines)-1]), listingRecord())
+		})
 	}
-	assertSameRecord(t, decodeLine(t, lines[1]), articleRecord())
-	assertSameRecord(t, decodeLine(t, lines[2]), listingRecord())
+}
+
+func TestJSONLRefusesGzipDataInPlainFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "records.jsonl")
+	member, err := gzipMember([]byte("{}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, member, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewJSONL(Spec{Type: "jsonl", Path: path}, nil)
+	if err != nil {
+		t.Fatalf("NewJSONL: %v", err)
+	}
+
+	err = s.Open(t.Context())
+
+	if err == nil || !strings.Contains(err.Error(), "set gzip: true") {
+		t.Errorf("Open = %v, want an error suggesting gzip: true", err)
+	}
+	if data, _ := os.ReadFile(path); !bytes.Equal(data, member) {
+		t.Error("the gzip file was changed")
+	}
 }
 
 func TestJSONLLifecycleErrors(t *testing.T) {

@@ -174,13 +174,13 @@ func TestOpenAllClosesOpenedSinksOnFailure(t *testing.T) {
 func TestNewMultiReportsEverySpec(t *testing.T) {
 	specs := []Spec{
 		{Type: "jsonl", Path: "out/records.jsonl", KeyPath: "sinks[0]", Line: 5},
-		{Type: "postgres", KeyPath: "sinks[1]", Line: 7},
+		{Type: "kafka", KeyPath: "sinks[1]", Line: 7},
 		{Type: "sqlite", KeyPath: "sinks[2]", Line: 9},
 	}
 
 	_, err := NewMulti(Default(), specs)
 
-	want := `line 7: sinks[1].type: unknown sink type "postgres" (known: jsonl, sqlite)` + "\n" +
+	want := `line 7: sinks[1].type: unknown sink type "kafka" (known: jsonl, parquet, postgres, sqlite, webhook)` + "\n" +
 		`line 9: sinks[2].path: missing path for sink "sqlite"`
 	if err == nil || err.Error() != want {
 		t.Errorf("error =\n%v\nwant\n%s", err, want)

@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -22,12 +23,16 @@ type Registry struct {
 }
 
 // Default returns a new registry holding the built-in sinks: "jsonl", which
-// writes standard output when its path is empty or "-", and "sqlite".
-// Each call returns a separate registry, so changing one affects no other.
+// writes standard output when its path is empty or "-", "parquet",
+// "postgres", "sqlite" and "webhook". Each call returns a separate
+// registry, so changing one affects no other.
 func Default() *Registry {
 	r := &Registry{}
 	r.Register("jsonl", func(spec Spec) (Sink, error) { return NewJSONL(spec, os.Stdout) })
+	r.Register("parquet", NewParquet)
+	r.Register("postgres", NewPostgres)
 	r.Register("sqlite", NewSQLite)
+	r.Register("webhook", NewWebhook)
 
 	return r
 }
@@ -64,7 +69,9 @@ func (r *Registry) Names() []string {
 
 // New builds the sink that spec.Type names, unopened. A type that is not
 // registered is a *SpecError wrapping ErrUnknownType that lists the known
-// names. Errors from the factory are returned unchanged.
+// names. The errors of the factory come first, unchanged, then the
+// problems of the delivery settings every entry may have (batch_size,
+// flush_interval, retries, retry_backoff, reconnect_interval), joined.
 func (r *Registry) New(spec Spec) (Sink, error) {
 	r.mu.RLock()
 	f, ok := r.factories[spec.Type]
@@ -74,7 +81,15 @@ func (r *Registry) New(spec Spec) (Sink, error) {
 		return nil, r.unknownType(spec)
 	}
 
-	return f(spec)
+	s, err := f(spec)
+	if _, deliveryErr := parseDeliverySettings(spec); deliveryErr != nil {
+		return nil, errors.Join(err, deliveryErr)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	return s, nil
 }
 
 func (r *Registry) unknownType(spec Spec) *SpecError {

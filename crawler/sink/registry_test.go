@@ -10,7 +10,7 @@ import (
 func TestDefaultRegistryNames(t *testing.T) {
 	got := Default().Names()
 
-	want := []string{"jsonl", "sqlite"}
+	want := []string{"jsonl", "parquet", "postgres", "sqlite", "webhook"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Names() = %q, want %q", got, want)
 	}
@@ -24,13 +24,13 @@ func TestRegistryUnknownType(t *testing.T) {
 	}{
 		{
 			name: "unregistered type",
-			yaml: "seeds: [http://127.0.0.1:8080/]\nsinks:\n  - type: postgres\n    dsn: postgres://localhost/news\n",
-			want: `line 3: sinks[0].type: unknown sink type "postgres" (known: jsonl, sqlite)`,
+			yaml: "seeds: [http://127.0.0.1:8080/]\nsinks:\n  - type: kafka\n    brokers: [localhost:9092]\n",
+			want: `line 3: sinks[0].type: unknown sink type "kafka" (known: jsonl, parquet, postgres, sqlite, webhook)`,
 		},
 		{
 			name: "missing type",
 			yaml: "sinks:\n  - path: out/records.jsonl\n",
-			want: `line 2: sinks[0].type: missing sink type (known: jsonl, sqlite)`,
+			want: `line 2: sinks[0].type: missing sink type (known: jsonl, parquet, postgres, sqlite, webhook)`,
 		},
 	}
 
@@ -52,11 +52,11 @@ func TestRegistryUnknownType(t *testing.T) {
 }
 
 func TestRegistryUnknownTypeWithoutNode(t *testing.T) {
-	spec := Spec{Type: "parquet", Path: "out/", Line: 12, KeyPath: "sinks[2]"}
+	spec := Spec{Type: "kafka", Path: "out/", Line: 12, KeyPath: "sinks[2]"}
 
 	_, err := Default().New(spec)
 
-	want := `line 12: sinks[2].type: unknown sink type "parquet" (known: jsonl, sqlite)`
+	want := `line 12: sinks[2].type: unknown sink type "kafka" (known: jsonl, parquet, postgres, sqlite, webhook)`
 	if err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %q", err, want)
 	}
@@ -76,8 +76,8 @@ func TestRegistryRegisterReplacesAndRemoves(t *testing.T) {
 	}
 
 	reg.Register("jsonl", nil)
-	if names := reg.Names(); !slices.Equal(names, []string{"sqlite"}) {
-		t.Errorf("Names() after removing jsonl = %q, want [sqlite]", names)
+	if names := reg.Names(); !slices.Equal(names, []string{"parquet", "postgres", "sqlite", "webhook"}) {
+		t.Errorf("Names() after removing jsonl = %q, want [parquet postgres sqlite webhook]", names)
 	}
 	if _, err := reg.New(Spec{Type: "jsonl"}); !errors.Is(err, ErrUnknownType) {
 		t.Errorf("New of removed type: error = %v, want ErrUnknownType", err)
@@ -108,14 +108,14 @@ func TestSinkSettingErrors(t *testing.T) {
 		{
 			name:     "jsonl unknown key",
 			yaml:     "delay: 0s\nsinks:\n  - type: jsonl\n    pth: out/records.jsonl\n",
-			want:     `line 4: sinks[0].pth: unknown key for sink "jsonl" (known: type, path)`,
+			want:     `line 4: sinks[0].pth: unknown key for sink "jsonl" (known: type, path, rotate, rotate_size, gzip, batch_size, flush_interval, retries, retry_backoff, reconnect_interval)`,
 			sentinel: ErrUnknownKey,
 		},
 		{
 			name:     "sqlite unknown key",
 			yaml:     "sinks:\n  - type: jsonl\n  - type: sqlite\n    path: out/gleaner.db\n    tabel: news\n",
 			index:    1,
-			want:     `line 5: sinks[1].tabel: unknown key for sink "sqlite" (known: type, path, table, busy_timeout)`,
+			want:     `line 5: sinks[1].tabel: unknown key for sink "sqlite" (known: type, path, table, busy_timeout, batch_size, flush_interval, retries, retry_backoff, reconnect_interval)`,
 			sentinel: ErrUnknownKey,
 		},
 		{
@@ -169,7 +169,7 @@ func TestSinkSettingErrors(t *testing.T) {
 		{
 			name: "every problem reported",
 			yaml: "sinks:\n  - type: sqlite\n    path: out/gleaner.db\n    pth: x\n    busy_timeout: soon\n",
-			want: `line 4: sinks[0].pth: unknown key for sink "sqlite" (known: type, path, table, busy_timeout)` + "\n" +
+			want: `line 4: sinks[0].pth: unknown key for sink "sqlite" (known: type, path, table, busy_timeout, batch_size, flush_interval, retries, retry_backoff, reconnect_interval)` + "\n" +
 				`line 5: sinks[0].busy_timeout: invalid value "soon": want a duration such as 5s`,
 			sentinel: ErrUnknownKey,
 		},
@@ -248,7 +248,7 @@ func TestNewJSONLWithoutNode(t *testing.T) {
 		t.Fatalf("NewJSONL: %v", err)
 	}
 
-	if got := s.(*jsonlSink).path; got != "" {
+	if got := s.(*jsonlSink).series.path; got != "" {
 		t.Errorf("path for \"-\" = %q, want standard output (empty)", got)
 	}
 }

@@ -80,9 +80,13 @@ func (e *SpecError) Error() string {
 // Unwrap returns the sentinel error of e.
 func (e *SpecError) Unwrap() error { return e.Err }
 
-// commonKeys are the keys every sink entry may have. The caller has already
-// read them into Spec.Type and Spec.Path.
-var commonKeys = []string{"type", "path"}
+// specKeys are the keys the caller has already read into Spec.Type and
+// Spec.Path.
+var specKeys = []string{"type", "path"}
+
+// commonKeys are the keys every sink entry may have besides its own: the
+// spec keys and the delivery settings (see deliverySettings).
+var commonKeys = append(append([]string(nil), specKeys...), deliveryKeys...)
 
 // keyPath returns the key path of key inside the sink entry.
 func (s Spec) keyPath(key string) string {
@@ -158,11 +162,21 @@ func settingFields(settings any) []settingField {
 // the sink entry of spec. It skips the common keys and rejects every key the
 // struct does not name. All problems are returned together, joined.
 func decodeSettings(spec Spec, settings any) error {
+	return decodeKeys(spec, settings, true)
+}
+
+// decodeKeys fills settings as decodeSettings does. With strict false it
+// decodes only the keys the struct names and ignores the others, for the
+// delivery settings that every entry may have.
+func decodeKeys(spec Spec, settings any, strict bool) error {
 	node := spec.mapping()
 	if node == nil {
 		return nil
 	}
 	if node.Kind != yaml.MappingNode {
+		if !strict {
+			return nil // the sink's own decoding reports it
+		}
 		return &SpecError{
 			Line:    node.Line,
 			Key:     spec.KeyPath,
@@ -172,20 +186,20 @@ func decodeSettings(spec Spec, settings any) error {
 	}
 
 	fields := settingFields(settings)
-	known := append([]string(nil), commonKeys...)
+	known := append([]string(nil), specKeys...)
 	for _, f := range fields {
 		known = append(known, f.key)
 	}
+	known = append(known, deliveryKeys...)
 	target := reflect.ValueOf(settings).Elem()
 
 	var errs []error
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		keyNode, valueNode := node.Content[i], node.Content[i+1]
-		if slices.Contains(commonKeys, keyNode.Value) {
+		at := slices.IndexFunc(fields, func(f settingField) bool { return f.key == keyNode.Value })
+		if at < 0 && (!strict || slices.Contains(commonKeys, keyNode.Value)) {
 			continue
 		}
-
-		at := slices.IndexFunc(fields, func(f settingField) bool { return f.key == keyNode.Value })
 		if at < 0 {
 			errs = append(errs, &SpecError{
 				Line:    keyNode.Line,
@@ -225,10 +239,19 @@ func describeValue(node *yaml.Node) string {
 	}
 }
 
+// describedSetting is implemented by setting types that decode themselves,
+// such as byteSize, to say what they accept in error messages.
+type describedSetting interface {
+	describeSetting() string
+}
+
 // describeType names what a setting of type t accepts, for error messages.
 func describeType(t reflect.Type) string {
 	if t == reflect.TypeFor[time.Duration]() {
 		return "a duration such as 5s"
+	}
+	if d, ok := reflect.New(t).Interface().(describedSetting); ok {
+		return d.describeSetting()
 	}
 
 	switch t.Kind() {
@@ -244,4 +267,20 @@ func describeType(t reflect.Type) string {
 	default:
 		return t.String()
 	}
+}
+
+// hasKey reports whether the sink entry has key.
+func (s Spec) hasKey(key string) bool {
+	node := s.mapping()
+	if node == nil || node.Kind != yaml.MappingNode {
+		return false
+	}
+
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == key {
+			return true
+		}
+	}
+
+	return false
 }

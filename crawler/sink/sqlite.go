@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/gleanerhq/gleaner/extract"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -50,7 +52,8 @@ type sqliteSink struct {
 
 	// now returns the time stored in first_seen and written_at. Tests
 	// replace it.
-	now func() time.Time
+	now    func() time.Time
+	logger *zap.Logger
 
 	db *sql.DB
 }
@@ -61,11 +64,13 @@ type sqliteSink struct {
 // waits for a lock held by another connection (default 5s).
 //
 // Open creates the parent directory and the database in WAL mode. The table
-// has one row per URL and one column per record field. Arrays are stored as
-// JSON text, "[]" when empty, and optional text fields are NULL when empty.
-// The columns first_seen and written_at hold the UTC times at which the URL
-// was first and last written. The table schema_version holds one row with
-// the layout version, SQLiteSchemaVersion.
+// has one row per URL and one column per record field, plus schema_version
+// (RecordSchemaVersion). Arrays are stored as JSON text, "[]" when empty,
+// explain as a JSON object or NULL, and optional text fields are NULL when
+// empty. The columns first_seen and written_at hold the UTC times at which
+// the URL was first and last written. The table schema_version holds one
+// row with the layout version, SQLiteSchemaVersion; Open migrates a
+// database of an older layout in place (see sqliteMigrations).
 func NewSQLite(spec Spec) (Sink, error) {
 	settings := sqliteSettings{Table: DefaultSQLiteTable, BusyTimeout: DefaultSQLiteBusyTimeout}
 	if err := decodeSettings(spec, &settings); err != nil {
@@ -92,6 +97,7 @@ func NewSQLite(spec Spec) (Sink, error) {
 		busyTimeout: settings.BusyTimeout,
 		upsertSQL:   upsertStatement(settings.Table),
 		now:         time.Now,
+		logger:      zap.NewNop(),
 	}
 
 	return s, nil
@@ -116,6 +122,17 @@ func checkTableName(name string) error {
 // name identifies the sink in errors.
 func (s *sqliteSink) name() string { return "sqlite " + s.path }
 
+func (s *sqliteSink) setLogger(logger *zap.Logger) { s.logger = logger }
+
+func (s *sqliteSink) destinationID() string {
+	abs, err := filepath.Abs(s.path)
+	if err != nil {
+		abs = s.path
+	}
+
+	return "sqlite " + abs + " " + s.table
+}
+
 // Open creates the parent directory and the database, switches it to WAL
 // mode and creates or checks the schema.
 func (s *sqliteSink) Open(ctx context.Context) error {
@@ -139,7 +156,7 @@ func (s *sqliteSink) Open(ctx context.Context) error {
 	// it keeps every statement on the connection the pragmas were set on.
 	db.SetMaxOpenConns(1)
 
-	if err := prepareDatabase(ctx, db, s.table); err != nil {
+	if err := prepareDatabase(ctx, db, s.table, s.logger); err != nil {
 		return errors.Join(fmt.Errorf("%s: %w", s.name(), err), db.Close())
 	}
 

@@ -89,7 +89,7 @@ func readRecords(t *testing.T, db *sql.DB, table string) map[string]*extract.Rec
 
 	rows, err := db.Query(`SELECT url, canonical_url, fetched_at, page_type, title, published,
 		published_raw, published_precision, modified, authors, source, lang, site_name, body,
-		images, recommended, items, content_hash FROM ` + quoteIdentifier(table))
+		images, recommended, items, content_hash, profile_fallbacks, explain, original_url FROM ` + quoteIdentifier(table))
 	if err != nil {
 		t.Fatalf("select rows: %v", err)
 	}
@@ -102,10 +102,12 @@ func readRecords(t *testing.T, db *sql.DB, table string) map[string]*extract.Rec
 			canonical, published, publishedRaw, precision  sql.NullString
 			modified, source, lang, siteName, contentHash  sql.NullString
 			fetchedAt, authors, images, recommended, items string
+			fallbacks                                      string
+			explain, originalURL                           sql.NullString
 		)
 		err := rows.Scan(&r.URL, &canonical, &fetchedAt, &r.PageType, &r.Title, &published,
 			&publishedRaw, &precision, &modified, &authors, &source, &lang, &siteName, &r.Body,
-			&images, &recommended, &items, &contentHash)
+			&images, &recommended, &items, &contentHash, &fallbacks, &explain, &originalURL)
 		if err != nil {
 			t.Fatalf("scan row: %v", err)
 		}
@@ -113,6 +115,7 @@ func readRecords(t *testing.T, db *sql.DB, table string) map[string]*extract.Rec
 		r.CanonicalURL, r.Published, r.PublishedRaw = canonical.String, published.String, publishedRaw.String
 		r.PublishedPrecision, r.Modified, r.Source = precision.String, modified.String, source.String
 		r.Lang, r.SiteName, r.ContentHash = lang.String, siteName.String, contentHash.String
+		r.OriginalURL = originalURL.String
 		if r.FetchedAt, err = time.Parse(time.RFC3339Nano, fetchedAt); err != nil {
 			t.Fatalf("parse fetched_at %q: %v", fetchedAt, err)
 		}
@@ -120,6 +123,12 @@ func readRecords(t *testing.T, db *sql.DB, table string) map[string]*extract.Rec
 		decodeColumn(t, images, &r.Images)
 		decodeColumn(t, recommended, &r.Recommended)
 		decodeColumn(t, items, &r.Items)
+		decodeColumn(t, fallbacks, &r.Fallbacks)
+		if explain.Valid {
+			if err := json.Unmarshal([]byte(explain.String), &r.Explain); err != nil {
+				t.Fatalf("decode explain %q: %v", explain.String, err)
+			}
+		}
 
 		records[r.URL] = &r
 	}
@@ -145,7 +154,7 @@ func decodeColumn[T any](t *testing.T, text string, target *[]T) {
 
 func TestSQLiteRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "out", "gleaner.db")
-	want := []*extract.Record{articleRecord(), listingRecord(), recordWithURL(1)}
+	want := []*extract.Record{fullRecord(), listingRecord(), recordWithURL(1)}
 	s := openSQLite(t, path)
 
 	if err := s.Write(t.Context(), want[:2]); err != nil {
@@ -449,14 +458,14 @@ func TestSQLiteRejectsExistingSchema(t *testing.T) {
 	}{
 		{
 			name:     "newer schema version",
-			setup:    "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2)",
-			want:     "schema version 2, this gleaner supports up to 1",
+			setup:    "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (3)",
+			want:     "schema version 3, this gleaner supports up to 2",
 			sentinel: ErrSchemaTooNew,
 		},
 		{
 			name:  "foreign articles table",
 			setup: "CREATE TABLE articles (url TEXT PRIMARY KEY, headline TEXT, body TEXT)",
-			want:  "table articles exists without columns canonical_url, fetched_at, page_type, title,",
+			want:  "table articles exists without columns schema_version, canonical_url, fetched_at, page_type, title,",
 		},
 	}
 
