@@ -48,7 +48,7 @@ type Options struct {
 	// Location is the site's time zone for times written without one. When
 	// nil, a Chinese-language page is read as UTC+08:00 and any other as UTC.
 	Location *time.Location
-	// Explain asks for Record.Explain: which method gave each field.
+	// Explain requests Record.Explain, the method behind each field.
 	Explain bool
 	// Profile holds the site's selectors, when one is configured for the
 	// page's host. Nil means the generic extractor alone.

@@ -36,8 +36,8 @@ func isPunct(r rune) bool {
 }
 
 // textWeight measures how much reading a string holds. A CJK character
-// carries about as much as a short Latin word, so it weighs more than one
-// Latin letter; the factor keeps Chinese and English pages on one scale.
+// carries about as much as a short Latin word, so it weighs three Latin
+// letters. The factor keeps Chinese and English pages on one scale.
 func textWeight(s string) int {
 	w := 0
 	for _, r := range s {
@@ -315,7 +315,7 @@ type classKey struct {
 
 // matchClass reports whether re matches the class string ci, lowercased,
 // remembering
-// the answer: pages repeat a few class strings on thousands of elements.
+// the result: pages repeat a few class strings on thousands of elements.
 func (p *page) matchClass(re *classPattern, ci string) bool {
 	if ci == "" {
 		return false
@@ -331,7 +331,7 @@ func (p *page) matchClass(re *classPattern, ci string) bool {
 
 // matchNode reports whether re matches the class attribute or the id of
 // n, both lowercased. They are matched apart because class strings repeat
-// across a page and ids do not, so only the class answers are worth
+// across a page and ids do not, so only the class results are worth
 // remembering.
 func (p *page) matchNode(re *classPattern, n *html.Node) bool {
 	if c := attr(n, "class"); c != "" && p.matchClass(re, c) {

@@ -92,7 +92,7 @@ func (p *page) chooseTitle() {
 	}
 
 	// A heading that is a shortened form of the <title>'s headline part
-	// (the <h1> says "星港往事第二季", the <title> says "《星港往事第二季》剧情介绍")
+	// (the <h1> reads "星港往事第二季", the <title> "《星港往事第二季》剧情介绍")
 	// gives way to the fuller form.
 	if isHeadingSource(best.source) && fromTag != "" && fromTag != title && !startsWithSeparated(fromTag, title) &&
 		strings.Contains(fromTag, title) && utf8.RuneCountInString(fromTag) <= utf8.RuneCountInString(title)+8 {
