@@ -35,8 +35,8 @@ type run struct {
 	writer    *batchWriter
 
 	mu      sync.Mutex
-	queued  map[string]string // URLs handed to a collector or reached by a redirect, to the URL of the request that claimed them
-	stored  map[string]bool // final, requested and canonical URLs and body hashes of written records
+	queued  map[string]string // queued and redirected-to URLs, to the first URL of the request that claimed them (see claim)
+	stored  map[string]bool   // final, requested and canonical URLs and body hashes of written records
 	summary Summary
 }
 

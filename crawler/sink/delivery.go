@@ -256,7 +256,9 @@ func (d *Delivery) Stats() []Stats {
 	stats := make([]Stats, len(d.targets))
 	for i, t := range d.targets {
 		stats[i] = t.stats
-		stats[i].Pending = t.spool.pending
+		if t.spool != nil {
+			stats[i].Pending = t.spool.pending
+		}
 	}
 
 	return stats

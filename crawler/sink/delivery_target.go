@@ -58,7 +58,7 @@ func (t *target) open(ctx context.Context) error {
 
 	if _, err := t.withRetries(ctx, "open", t.openSink); err != nil {
 		if t.stop {
-			return errors.Join(fmt.Errorf("%s: %w", t.label, err), t.spool.closeFile())
+			return errors.Join(fmt.Errorf("%s: %w", t.label, err), t.spool.close())
 		}
 		t.goDown(err)
 		return nil
@@ -68,7 +68,7 @@ func (t *target) open(ctx context.Context) error {
 		t.logger.Info("replaying spool", zap.String("path", t.spoolPath), zap.Int("records", t.spool.pending))
 		if err := t.replay(ctx); err != nil {
 			if t.stop {
-				return errors.Join(fmt.Errorf("%s: replay spool: %w", t.label, err), t.sink.Close(), t.spool.closeFile())
+				return errors.Join(fmt.Errorf("%s: replay spool: %w", t.label, err), t.sink.Close(), t.spool.close())
 			}
 			t.goDown(err)
 		}
@@ -107,6 +107,10 @@ func (t *target) add(ctx context.Context, records []*extract.Record) error {
 		if err := t.deliver(ctx, batch); err != nil {
 			errs = append(errs, err)
 		}
+
+		// Fewer than batch_size records were pending before this call, so
+		// the ones left after a full batch all arrived now.
+		t.pendingSince = t.clock.now()
 	}
 	if len(t.pending) > 0 && t.clock.now().Sub(t.pendingSince) >= t.settings.FlushInterval {
 		errs = append(errs, t.flushPending(ctx))
@@ -363,7 +367,7 @@ func (t *target) close() error {
 			errs = append(errs, fmt.Errorf("%s: %w", t.label, err))
 		}
 	}
-	if err := t.spool.closeFile(); err != nil {
+	if err := t.spool.close(); err != nil {
 		errs = append(errs, fmt.Errorf("%s: %w", t.label, err))
 	}
 

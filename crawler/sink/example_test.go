@@ -3,6 +3,7 @@ package sink_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/gleanerhq/gleaner/crawler/sink"
@@ -62,4 +63,46 @@ func ExampleRegistry_New() {
 	fmt.Println(err)
 	// Output:
 	// line 7: sinks[1].type: unknown sink type "kafka" (known: jsonl, parquet, postgres, sqlite, webhook)
+}
+
+func ExampleNewDelivery() {
+	spool, err := os.MkdirTemp("", "gleaner-spool")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(spool)
+
+	specs := []sink.Spec{{Type: "jsonl", Path: "-", KeyPath: "sinks[0]"}}
+	delivery, err := sink.NewDelivery(sink.Default(), specs, sink.DeliveryOptions{SpoolDir: spool})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	ctx := context.Background()
+	if err := delivery.Open(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	batch := []*extract.Record{{
+		URL:       "https://news.example.com/article/9",
+		FetchedAt: time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC),
+		PageType:  extract.PageArticle,
+		Title:     "颱風遠離",
+		Body:      "氣象署解除陸上颱風警報。",
+	}}
+	if err := delivery.Write(ctx, batch); err != nil {
+		fmt.Println(err)
+	}
+	if err := delivery.Close(); err != nil { // writes the batch, which is smaller than batch_size
+		fmt.Println(err)
+	}
+
+	for _, st := range delivery.Stats() {
+		fmt.Printf("%s: written %d, spooled %d\n", st.Sink, st.Written, st.Spooled)
+	}
+	// Output:
+	// {"schema_version":1,"url":"https://news.example.com/article/9","fetched_at":"2024-03-05T10:00:00Z","page_type":"article","title":"颱風遠離","body":"氣象署解除陸上颱風警報。"}
+	// sinks[0] (jsonl): written 1, spooled 0
 }

@@ -8,11 +8,11 @@ import (
 	"syscall"
 )
 
-// tryLockFile takes an exclusive advisory lock on the file at path without
-// waiting. It reports false when another process holds the lock. The lock
-// lasts until unlockFile closes the returned file.
+// tryLockFile takes an exclusive advisory lock on the file at path,
+// creating it, without waiting. It reports false when another process holds
+// the lock. The lock lasts until unlockFile closes the returned file.
 func tryLockFile(path string) (*os.File, bool, error) {
-	file, err := os.OpenFile(path, os.O_RDWR, 0)
+	file, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, false, err
 	}

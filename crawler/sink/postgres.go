@@ -152,8 +152,8 @@ func checkPostgresDSN(spec Spec, settings postgresSettings) []error {
 }
 
 // dsnProblem describes a connection string that does not parse. It leaves
-// out the parser's message, which may quote the string and its password.
-const dsnProblem = "invalid dsn (not shown, as it may hold a password): want a URL such as postgres://user@host:5432/db or key=value pairs such as host=localhost dbname=news"
+// out the message of the parser, which may quote the string and its password.
+const dsnProblem = "invalid dsn (not shown, as it may contain a password): want a URL such as postgres://user@host:5432/db or key=value pairs such as host=localhost dbname=news"
 
 // parsePostgresTable splits "schema.table" and checks both names.
 func parsePostgresTable(name string) (postgresTable, error) {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"github.com/gleanerhq/gleaner/extract"
 )
@@ -17,29 +16,57 @@ import (
 // spool keeps the records a sink could not take, in arrival order, as JSON
 // Lines in one file (see Marshal). The file exists only while it holds
 // records: replaying every record removes it.
+//
+// While a Delivery has a spool open, it holds an advisory lock on the file
+// PATH.lock, so that a second gleaner process using the same spool folder
+// and sink destination fails to open instead of rewriting the spool under
+// the first.
 type spool struct {
 	path    string
 	pending int       // records in the file
 	file    *lineFile // open for appending; nil while there is no file
 	skipped int       // lines of the file that were no record, left out of replays
+	lock    *os.File  // holds the lock on PATH.lock; nil without one
 }
 
-// openSpool opens the spool at path when the file exists, repairs a torn
-// last line and counts its records. A missing file is an empty spool.
+// ErrSpoolInUse is returned by Delivery.Open when another process holds
+// the lock of a sink's spool.
+var ErrSpoolInUse = errors.New("spool is in use by another gleaner process")
+
+// openSpool locks the spool at path, then opens the file when it exists,
+// repairs a torn last line and counts its records. A missing file is an
+// empty spool. When the spool folder cannot be created, openSpool returns
+// an unlocked empty spool, and add reports the problem when a record needs
+// the spool.
 func openSpool(path string) (*spool, int64, error) {
 	s := &spool{path: path}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return s, 0, nil // no spool yet; add reports a folder that cannot be made
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return s, 0, nil
+	}
+
+	lock, locked, err := tryLockFile(path + ".lock")
+	if err != nil {
+		return nil, 0, fmt.Errorf("spool %s: lock: %w", path, err)
+	}
+	if !locked {
+		return nil, 0, fmt.Errorf("spool %s: %w: give each crawl that runs at the same time its own spool_dir", path, ErrSpoolInUse)
+	}
+	s.lock = lock
+
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return s, 0, nil
 	}
 
 	file, cut, err := openLineFile(path, openAppendFile, repairJSONLines)
 	if err != nil {
+		unlockFile(lock)
 		return nil, 0, fmt.Errorf("spool %s: %w", path, err)
 	}
 	s.file = file
 
 	n, err := countLines(path)
 	if err != nil {
+		unlockFile(lock)
 		return nil, 0, errors.Join(fmt.Errorf("spool %s: count records: %w", path, err), file.close())
 	}
 	s.pending = n
@@ -242,6 +269,15 @@ func (s *spool) remove() error {
 	s.pending = 0
 
 	return nil
+}
+
+// close closes the spool file, which stays on disk, and releases the lock.
+func (s *spool) close() error {
+	err := s.closeFile()
+	unlockFile(s.lock)
+	s.lock = nil
+
+	return err
 }
 
 // closeFile syncs and closes the spool file, which stays on disk.
