@@ -43,18 +43,14 @@ func NewFetcher(cfg *config.Config, opts Options) (*Fetcher, error) {
 	// adds them, the hosts of the URLs it is given.
 	trusted := newHostSet(configuredHosts(cfg.SeedHosts(), cfg.AllowedDomains)...)
 	fetching := newFetchParts(cfg, opts, trusted, nil)
-	limiter := fetching.limiter
 	f := &Fetcher{
 		cfg:       cfg,
 		transport: fetching.transport,
 		fetching:  fetching,
 		policy: &policy{
-			maxBody:      cfg.MaxBodySize,
-			maxRetryWait: opts.MaxRetryWait,
-			maxAttempts:  opts.MaxAttempts,
-			limiter:      limiter,
-			location:     cfg.TimeZone,
-			profileFor:   cfg.ProfileFor,
+			maxBody:    cfg.MaxBodySize,
+			location:   cfg.TimeZone,
+			profileFor: cfg.ProfileFor,
 		},
 	}
 

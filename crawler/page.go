@@ -18,14 +18,9 @@ import (
 // Keys of the values the crawler keeps in a request's colly.Context.
 const (
 	abortKey     = "gleaner.abort"     // error: why the download was aborted
-	attemptKey   = "gleaner.attempt"   // int: 1 for the first try
 	depthKey     = "gleaner.depth"     // int: 1 for a seed
 	requestedKey = "gleaner.requested" // string: the URL before redirects
 )
-
-// defaultRetryWait is the wait after a 429 or 503 response without a
-// usable Retry-After header.
-const defaultRetryWait = 5 * time.Second
 
 // bodyKind is the kind of document a response body contains.
 type bodyKind int
@@ -50,11 +45,8 @@ type page struct {
 // policy holds the response checks and retry rules that the crawler and
 // the Fetcher share.
 type policy struct {
-	maxBody      int64 // bytes after decoding; 0 for no limit
-	maxRetryWait time.Duration
-	maxAttempts  int
-	limiter      *hostLimiter
-	location     *time.Location
+	maxBody  int64 // bytes after decoding; 0 for no limit
+	location *time.Location
 
 	// profileFor returns the site profile for a host, or nil. When
 	// profileFor itself is nil, no page gets a profile.
@@ -113,40 +105,6 @@ func (p *policy) failure(r *colly.Response, err error) *FetchError {
 	}
 
 	return newFetchError(r.Request.URL.String(), r.StatusCode, err)
-}
-
-// retry handles a 429 or 503 response: it makes the host wait as long as
-// Retry-After requests and sends the request again. It returns false when
-// the response is not retried, because it is not a 429 or 503, the attempts
-// are used up or the crawl is stopping. It returns an ErrRetryAfterTooLong
-// error when the server requests a longer wait than maxRetryWait.
-func (p *policy) retry(r *colly.Response, stopping bool) (bool, error) {
-	if r.StatusCode != http.StatusTooManyRequests && r.StatusCode != http.StatusServiceUnavailable {
-		return false, nil
-	}
-
-	wait, ok := retryAfter(*r.Headers, time.Now())
-	if !ok {
-		wait = defaultRetryWait
-	}
-	if wait > p.maxRetryWait {
-		return false, fmt.Errorf("%w: Retry-After requests %s, more than the limit of %s", ErrRetryAfterTooLong, wait, p.maxRetryWait)
-	}
-
-	attempt, _ := r.Ctx.GetAny(attemptKey).(int)
-	if attempt == 0 {
-		attempt = 1
-	}
-	if attempt >= p.maxAttempts || stopping {
-		return false, nil
-	}
-
-	p.limiter.backOff(r.Request.URL.Host, wait)
-	r.Ctx.Put(attemptKey, attempt+1)
-	if err := r.Request.Retry(); err != nil {
-		return false, fmt.Errorf("retry: %w", err)
-	}
-	return true, nil
 }
 
 // retryAfter reads a Retry-After header, in seconds or as an HTTP date

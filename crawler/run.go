@@ -46,7 +46,6 @@ func newRun(parent context.Context, c *Crawler) *run {
 
 	trusted := newHostSet(configuredHosts(c.cfg.SeedHosts(), c.cfg.AllowedDomains)...)
 	fetching := newFetchParts(c.cfg, c.opts, trusted, c.files)
-	limiter := fetching.limiter
 	r := &run{
 		c:         c,
 		ctx:       ctx,
@@ -61,12 +60,9 @@ func newRun(parent context.Context, c *Crawler) *run {
 		summary:   Summary{Errors: make(map[string]int), ProfileFallbacks: make(map[string]map[string]int)},
 	}
 	r.policy = &policy{
-		maxBody:      c.cfg.MaxBodySize,
-		maxRetryWait: c.opts.MaxRetryWait,
-		maxAttempts:  c.opts.MaxAttempts,
-		limiter:      limiter,
-		location:     c.cfg.TimeZone,
-		profileFor:   c.cfg.ProfileFor,
+		maxBody:    c.cfg.MaxBodySize,
+		location:   c.cfg.TimeZone,
+		profileFor: c.cfg.ProfileFor,
 	}
 	r.redirects = &redirectPolicy{max: c.cfg.MaxRedirects, scope: r.scope, claim: r.claim}
 

@@ -662,3 +662,17 @@ func TestDeliverySettingErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestDeliverySpoolInUse(t *testing.T) {
+	spool := t.TempDir()
+	first := newDelivery(t, spool, "", []*memorySink{{}})
+	first.mustOpen(t)
+	defer first.mustClose(t)
+
+	second := newDelivery(t, spool, "", []*memorySink{{}})
+	err := second.Open(t.Context())
+
+	if !errors.Is(err, ErrSpoolInUse) {
+		t.Errorf("second Open on the same spool = %v, want ErrSpoolInUse", err)
+	}
+}

@@ -31,7 +31,9 @@
 //     join them there, so their order is kept. Every reconnect_interval, and
 //     once more at Close, the sink is tried again; when it takes the spool,
 //     the spool is replayed in order, in batches, and removed. The next run
-//     replays what is left at Open, before any new record.
+//     replays what is left at Open, before any new record. A Delivery locks
+//     the spools it uses, so a second process on the same spool fails Open
+//     with ErrSpoolInUse.
 //   - A record the sink can never store (a *RecordError, such as text with
 //     a NUL character for PostgreSQL) is not retried: it is kept in the
 //     sink's rejected file beside its spool and the rest of the batch is
