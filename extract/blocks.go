@@ -200,8 +200,8 @@ func (p *page) isCard(n *html.Node) bool {
 // mainLink returns the link of a card that leads to its article: the link
 // with the longest text, when that text looks like a headline.
 func (p *page) mainLink(card *html.Node) *html.Node {
-	best, ok := p.st.bestLink[card]
-	if !ok || p.st.weightOf(best) < 4 {
+	best := p.st.nodes[card].bestLink
+	if best == nil || p.st.weightOf(best) < 4 {
 		return nil
 	}
 	return best

@@ -237,9 +237,10 @@ func detach(n *html.Node) {
 func (p *page) detachCounted(n *html.Node) {
 	w, l := p.st.weightOf(n), p.st.linkWeightOf(n)
 	for a := n.Parent; a != nil; a = a.Parent {
-		if _, ok := p.st.weight[a]; ok {
-			p.st.weight[a] -= w
-			p.st.links[a] -= l
+		if ns, ok := p.st.nodes[a]; ok {
+			ns.weight -= w
+			ns.links -= l
+			p.st.nodes[a] = ns
 		}
 	}
 	detach(n)

@@ -91,7 +91,27 @@ func cleanText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+				space = true
+				continue
+			case c < 0x20 || c == 0x7f:
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteByte(c)
+			continue
+		}
+
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch {
 		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad':
 			continue
@@ -215,18 +235,22 @@ func truncateRunes(s string, n int) string {
 // that weight inside links, so density checks cost O(1) instead of a walk
 // of the subtree each.
 type textStats struct {
-	weight map[*html.Node]int
-	links  map[*html.Node]int
-	// bestLink maps an element to the link below it with the most text,
-	// the first of equals; links without a target ("#", "javascript:")
-	// do not count.
-	bestLink map[*html.Node]*html.Node
+	nodes map[*html.Node]nodeStat
+}
+
+// nodeStat is what textStats keeps for one element.
+type nodeStat struct {
+	weight, links int
+	// bestLink is the link below the element with the most text, the
+	// first of equals; links without a target ("#", "javascript:") do not
+	// count.
+	bestLink *html.Node
 }
 
 // computeStats fills the cache for the tree below root in one pass. It
 // must run again after the tree changes.
 func computeStats(root *html.Node) *textStats {
-	st := &textStats{weight: map[*html.Node]int{}, links: map[*html.Node]int{}, bestLink: map[*html.Node]*html.Node{}}
+	st := &textStats{nodes: make(map[*html.Node]nodeStat, 1024)}
 	st.fill(root)
 	return st
 }
@@ -252,8 +276,8 @@ func (st *textStats) fill(n *html.Node) (weight, links int) {
 		w, l := st.fill(c)
 		weight += w
 		links += l
-		if b := st.bestLink[c]; b != nil && st.weight[b] > bestWeight {
-			best, bestWeight = b, st.weight[b]
+		if b := st.nodes[c].bestLink; b != nil && st.nodes[b].weight > bestWeight {
+			best, bestWeight = b, st.nodes[b].weight
 		}
 	}
 	if n.Type == html.ElementNode && n.Data == "a" {
@@ -262,12 +286,7 @@ func (st *textStats) fill(n *html.Node) (weight, links int) {
 			best = n
 		}
 	}
-	st.weight[n] = weight
-	st.links[n] = links
-
-	if best != nil {
-		st.bestLink[n] = best
-	}
+	st.nodes[n] = nodeStat{weight: weight, links: links, bestLink: best}
 	return weight, links
 }
 
@@ -280,16 +299,16 @@ func isPageLink(href string) bool {
 
 // weightOf returns the text weight below n.
 func (st *textStats) weightOf(n *html.Node) int {
-	if w, ok := st.weight[n]; ok {
-		return w
+	if ns, ok := st.nodes[n]; ok {
+		return ns.weight
 	}
 	return textWeight(nodeText(n))
 }
 
 // linkWeightOf returns the text weight inside links below n.
 func (st *textStats) linkWeightOf(n *html.Node) int {
-	if w, ok := st.links[n]; ok {
-		return w
+	if ns, ok := st.nodes[n]; ok {
+		return ns.links
 	}
 	return linkWeight(n)
 }
