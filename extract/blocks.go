@@ -140,6 +140,17 @@ func (p *page) blockAt(n *html.Node) *linkBlock {
 	b := &linkBlock{container: n, cards: cards}
 	b.heading = p.blockHeading(n, cards[0])
 	b.kind = p.classifyBlock(n, b.heading)
+
+	// The headline test first: it needs only the link texts, and most
+	// groups of links on a page (menus, tag clouds) fail it.
+	titles := make([]string, 0, len(cards))
+	for _, c := range cards {
+		titles = append(titles, linkTitle(p.mainLink(c)))
+	}
+	if !plausibleTitles(titles, b.kind) {
+		return nil
+	}
+
 	seen := map[string]bool{}
 	for _, c := range cards {
 		e, ok := p.cardEntry(c)
@@ -290,26 +301,37 @@ func (p *page) classifyBlock(container *html.Node, heading string) int {
 // plausibleBlock drops groups that are navigation, tag clouds or
 // pagination: their link texts are too short to be headlines.
 func (p *page) plausibleBlock(b *linkBlock) bool {
-	if len(b.entries) < 2 {
+	titles := make([]string, len(b.entries))
+	for i, e := range b.entries {
+		titles[i] = e.Title
+	}
+	return plausibleTitles(titles, b.kind)
+}
+
+// plausibleTitles reports whether link texts read as headlines for a block
+// of the given kind: long enough on average, and mostly longer than a
+// menu word.
+func plausibleTitles(titles []string, kind int) bool {
+	if len(titles) < 2 {
 		return false
 	}
 	total, long := 0, 0
-	for _, e := range b.entries {
-		n := titleLength(e.Title)
+	for _, t := range titles {
+		n := titleLength(t)
 		total += n
 		if n >= 8 {
 			long++
 		}
 	}
-	avg := total / len(b.entries)
+	avg := total / len(titles)
 	minAvg := 12
-	if b.kind == blockRecommend {
+	if kind == blockRecommend {
 		minAvg = 4
 	}
-	if b.kind == blockNav {
+	if kind == blockNav {
 		minAvg = 20
 	}
-	return avg >= minAvg && long*2 >= len(b.entries)
+	return avg >= minAvg && long*2 >= len(titles)
 }
 
 // titleLength measures a link text in headline units: a CJK character
@@ -390,6 +412,9 @@ var counterWords = regexp.MustCompile(`(?i)评论|評論|条|條|赞|讚|阅读|
 // isCounterLine reports whether t holds only counts and their labels
 // ("评论 174 赞 12", "12 comments · 3 shares").
 func isCounterLine(t string) bool {
+	if !strings.ContainsAny(t, "0123456789") {
+		return false
+	}
 	rest := counterWords.ReplaceAllString(t, "")
 	for _, r := range rest {
 		if !(unicode.IsDigit(r) || unicode.IsSpace(r) || unicode.IsPunct(r) || r == '.' || r == 'k' || r == 'K' || r == '万' || r == '萬' || r == '·' || r == '|') {
