@@ -204,6 +204,7 @@ type page struct {
 	rawLines    []string // body lines before furniture lines are dropped
 	nearTitle   []string // cached textsNearTitle for nearTitleOf
 	nearTitleOf *html.Node
+	homeLinks   *[]string         // cached homeLinkTexts
 	fallbacks   []string          // profile fields that matched nothing
 	why         map[string]string // field name to the method that gave it
 	st          *textStats

@@ -40,6 +40,21 @@ func isPunct(r rune) bool {
 // letters. The factor keeps Chinese and English pages on one scale.
 func textWeight(s string) int {
 	w := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return w + textWeightSlow(s[i:])
+		}
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' {
+			w++
+		}
+	}
+	return w
+}
+
+// textWeightSlow is textWeight for text with non-ASCII characters.
+func textWeightSlow(s string) int {
+	w := 0
 	for _, r := range s {
 		switch {
 		case isCJK(r):

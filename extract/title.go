@@ -328,6 +328,16 @@ func (p *page) siteNameHints(segments []string, cands []titleCandidate) []string
 // homeLinkTexts returns the short texts of links to the site's root: the
 // logo and the first breadcrumb usually name the site.
 func (p *page) homeLinkTexts() []string {
+	if p.homeLinks != nil {
+		return *p.homeLinks
+	}
+	out := p.collectHomeLinks()
+	p.homeLinks = &out
+	return out
+}
+
+// collectHomeLinks gathers the texts homeLinkTexts returns.
+func (p *page) collectHomeLinks() []string {
 	var out []string
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -360,6 +370,11 @@ func (p *page) isRootLink(href string) bool {
 	href = strings.TrimSpace(href)
 	if href == "/" || href == "./" {
 		return true
+	}
+	// Only an address that ends at the root can be one; most links are
+	// rejected here without parsing.
+	if !strings.HasSuffix(href, "/") && !strings.HasSuffix(href, "/index.html") && !strings.HasSuffix(href, "/index.htm") && strings.Count(href, "/") > 2 {
+		return false
 	}
 	u, err := url.Parse(href)
 	if err != nil || u.Host == "" {
