@@ -17,6 +17,7 @@
 package extract
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/text/unicode/norm"
@@ -303,9 +305,22 @@ func (p *page) record(listing bool) *Record {
 // contentHash hashes the body after NFKC and white-space folding, so the
 // same text in other markup hashes the same.
 func contentHash(body string) string {
-	folded := strings.Join(strings.Fields(norm.NFKC.String(body)), " ")
-	sum := sha256.Sum256([]byte(folded))
-	return "sha256:" + hex.EncodeToString(sum[:])
+	h := sha256.New()
+	w := bufio.NewWriterSize(h, 4096)
+	first, inField := true, false
+	for _, r := range norm.NFKC.String(body) {
+		if unicode.IsSpace(r) {
+			inField = false
+			continue
+		}
+		if !inField && !first {
+			w.WriteByte(' ')
+		}
+		first, inField = false, true
+		w.WriteRune(r)
+	}
+	w.Flush()
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // normalizeRecord puts every text field of r in Unicode NFC, so the same

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 )
 
@@ -90,8 +89,61 @@ func (p *page) readMeta() {
 	}
 }
 
-// metaMatcher selects every element readMeta reads.
-var metaMatcher = cascadia.MustCompile("html, title, base[href], meta, link[rel][href], script, [itemprop]")
+// metaMatcher selects every element readMeta reads: html, title,
+// base[href], meta, link[rel][href], script and [itemprop]. It tests the
+// tag and attributes directly, which is cheaper than a selector group on
+// pages of many thousand elements.
+var metaMatcher goquery.Matcher = metaElements{}
+
+type metaElements struct{}
+
+// Match reports whether n is an element readMeta reads.
+func (metaElements) Match(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.Data {
+	case "html", "title", "meta", "script":
+		return true
+	case "base":
+		return attr(n, "href") != ""
+	case "link":
+		return attr(n, "rel") != "" && attr(n, "href") != ""
+	}
+	for _, a := range n.Attr {
+		if a.Key == "itemprop" {
+			return true
+		}
+	}
+	return false
+}
+
+// MatchAll returns the elements below n, n included, that Match accepts.
+func (m metaElements) MatchAll(n *html.Node) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(x *html.Node) {
+		if m.Match(x) {
+			out = append(out, x)
+		}
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// Filter returns the nodes that Match accepts.
+func (m metaElements) Filter(nodes []*html.Node) []*html.Node {
+	var out []*html.Node
+	for _, n := range nodes {
+		if m.Match(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
 
 // readMetaTag records a <meta> element under each of its names.
 func (p *page) readMetaTag(s *goquery.Selection) {
