@@ -306,7 +306,7 @@ func (p *page) record(listing bool) *Record {
 // same text in other markup hashes the same.
 func contentHash(body string) string {
 	h := sha256.New()
-	w := bufio.NewWriterSize(h, 4096)
+	w := bufio.NewWriterSize(h, 512)
 	first, inField := true, false
 	for _, r := range norm.NFKC.String(body) {
 		if unicode.IsSpace(r) {

@@ -238,8 +238,8 @@ func (p *page) detachCounted(n *html.Node) {
 	w, l := p.st.weightOf(n), p.st.linkWeightOf(n)
 	for a := n.Parent; a != nil; a = a.Parent {
 		if ns, ok := p.st.nodes[a]; ok {
-			ns.weight -= w
-			ns.links -= l
+			ns.weight -= int32(w)
+			ns.links -= int32(l)
 			p.st.nodes[a] = ns
 		}
 	}

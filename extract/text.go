@@ -255,7 +255,7 @@ type textStats struct {
 
 // nodeStat is what textStats keeps for one element.
 type nodeStat struct {
-	weight, links int
+	weight, links int32
 	// bestLink is the link below the element with the most text, the
 	// first of equals; links without a target ("#", "javascript:") do not
 	// count.
@@ -265,9 +265,21 @@ type nodeStat struct {
 // computeStats fills the cache for the tree below root in one pass. It
 // must run again after the tree changes.
 func computeStats(root *html.Node) *textStats {
-	st := &textStats{nodes: make(map[*html.Node]nodeStat, 1024)}
+	st := &textStats{nodes: make(map[*html.Node]nodeStat, countElements(root)+1)}
 	st.fill(root)
 	return st
+}
+
+// countElements counts the elements below n, so the stats map is sized
+// once instead of growing.
+func countElements(n *html.Node) int {
+	count := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode {
+			count += 1 + countElements(c)
+		}
+	}
+	return count
 }
 
 // fill computes the stats of n's subtree. Link weight counts the links
@@ -291,8 +303,8 @@ func (st *textStats) fill(n *html.Node) (weight, links int) {
 		w, l := st.fill(c)
 		weight += w
 		links += l
-		if b := st.nodes[c].bestLink; b != nil && st.nodes[b].weight > bestWeight {
-			best, bestWeight = b, st.nodes[b].weight
+		if b := st.nodes[c].bestLink; b != nil && int(st.nodes[b].weight) > bestWeight {
+			best, bestWeight = b, int(st.nodes[b].weight)
 		}
 	}
 	if n.Type == html.ElementNode && n.Data == "a" {
@@ -301,7 +313,7 @@ func (st *textStats) fill(n *html.Node) (weight, links int) {
 			best = n
 		}
 	}
-	st.nodes[n] = nodeStat{weight: weight, links: links, bestLink: best}
+	st.nodes[n] = nodeStat{weight: int32(weight), links: int32(links), bestLink: best}
 	return weight, links
 }
 
@@ -315,7 +327,7 @@ func isPageLink(href string) bool {
 // weightOf returns the text weight below n.
 func (st *textStats) weightOf(n *html.Node) int {
 	if ns, ok := st.nodes[n]; ok {
-		return ns.weight
+		return int(ns.weight)
 	}
 	return textWeight(nodeText(n))
 }
@@ -323,7 +335,7 @@ func (st *textStats) weightOf(n *html.Node) int {
 // linkWeightOf returns the text weight inside links below n.
 func (st *textStats) linkWeightOf(n *html.Node) int {
 	if ns, ok := st.nodes[n]; ok {
-		return ns.links
+		return int(ns.links)
 	}
 	return linkWeight(n)
 }
