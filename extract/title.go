@@ -19,6 +19,12 @@ var titleSeparators = []string{" | ", "|", " - ", " – ", " — ", " － ", " -
 
 // splitTitle splits a <title> at site-name separators.
 func splitTitle(s string) []string {
+	if !strings.ContainsAny(s, "|-–—_丨·:»«｜/－") {
+		if s = strings.TrimSpace(s); s == "" {
+			return nil
+		}
+		return []string{s}
+	}
 	parts := []string{s}
 	for _, sep := range titleSeparators {
 		var next []string
@@ -161,6 +167,9 @@ func (p *page) headingCandidates() []titleCandidate {
 // front of it ("27.01.2022 MineralölINFO ...").
 func headingTitle(n *html.Node) string {
 	t := nodeText(n)
+	if t == "" || t[0] < '0' || t[0] > '9' {
+		return t
+	}
 	vals := date.FindAll(t, time.Time{}, time.UTC)
 	if len(vals) > 0 && vals[0].Start == 0 && len(vals[0].Raw) < len(t) {
 		return strings.TrimLeft(t[len(vals[0].Raw):], " -–—|:：·")
