@@ -10,7 +10,7 @@ import (
 )
 
 // bylineAuthor reads an author named in a byline: "作者：X", "记者 X", "By X".
-var bylineAuthor = regexp.MustCompile(`(?:作者|記者|记者|撰文|编辑|編輯)(?:\s*[:：/|丨]\s*|\s+)([\p{Han}·]{2,5})(?:[^\p{Han}]|$)|(?i:^by\s+)([A-Z][\p{L}.'-]+(?:\s+[A-Z][\p{L}.'-]+){0,3})`)
+var bylineAuthor = regexp.MustCompile(`(?:作者|記者|记者|撰文|编辑|編輯)(?:[ \t]*[:：/|丨][ \t]*|[ \t]+)([\p{Han}·]{2,5})(?:[^\p{Han}]|$)|(?i:^by[ \t]+)([A-Z][\p{L}.'-]+(?:[ \t]+[A-Z][\p{L}.'-]+){0,3})`)
 
 // chooseAuthors reads authors from JSON-LD, meta tags, then the byline.
 func (p *page) chooseAuthors() {

@@ -34,7 +34,7 @@ var boilerClass = mustClassPattern(`comment|disqus|share|sharing|social|\bsns\b|
 
 // boilerLine matches lines that are page furniture even inside the body:
 // disclaimers, share prompts, copyright notes, editor credits.
-var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责声明|免責聲明|特别声明|特別聲明|版权声明|版權聲明|风险提示|風險提示|声明[:：]|聲明[:：]|statement:|disclaimer|分享到|分享至|share this|share on|share:|social share$|copyright ©|©|\(c\) \d{4}|all rights reserved|版权所有|版權所有|無断転載|無断複製|転載を禁|责任编辑|責任編輯|责编[:：]|編輯[:：]|编辑[:：]|本文来源|本文來源|转载请注明|轉載請註明|未经授权|未經授權|点击进入|點擊進入|点击查看|點擊查看|扫一扫|掃一掃|关注我们|關注我們|follow us|sign up for|subscribe to|advertisement$|advert$|reklam$|iklan$|anzeige$|publicidad$|pubblicità$|广告$|廣告$|this slideshow requires javascript|your video will play|(image|photo|foto|bild|ảnh|фото|圖|图)\s*[:：]|\[/?[a-z_]+[^\]]*\]$|（\d+/\d+ページ）$|［有料会員限定］)`)
+var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责声明|免責聲明|特别声明|特別聲明|版权声明|版權聲明|风险提示|風險提示|声明[:：]|聲明[:：]|statement:|disclaimer|分享到|分享至|share this|share on|share:|social share$|copyright ©|©|\(c\) \d{4}|all rights reserved|版权所有|版權所有|無断転載|無断複製|転載を禁|责任编辑|責任編輯|责编[:：]|編輯[:：]|编辑[:：]|本文来源|本文來源|转载请注明|轉載請註明|未经授权|未經授權|点击进入|點擊進入|点击查看|點擊查看|扫一扫|掃一掃|关注我们|關注我們|follow us|sign up for|subscribe to|advertisement$|advert$|reklam$|iklan$|anzeige$|publicidad$|pubblicità$|广告$|廣告$|this slideshow requires javascript|点我下载|點我下載|下载app|下載app|打开app|打開app|现在用app|現在用app|按我看活動|扫码下载|掃碼下載|your video will play|(image|photo|foto|bild|ảnh|фото|圖|图)\s*[:：]|\[/?[a-z_]+[^\]]*\]$|（\d+/\d+ページ）$|［有料会員限定］)`)
 
 // tailLine matches prompts that close an article: tips, newsletters,
 // follow and donation appeals. They are dropped only from the last lines,

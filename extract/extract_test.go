@@ -134,3 +134,23 @@ func TestCardCounters(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonicalURLIsBaseWithoutURL(t *testing.T) {
+	page := []byte(`<html><head><title>T</title><link rel="canonical" href="https://news.example.com/a/1.html"></head>
+<body><h1>Council votes on the new bike lanes plan</h1><p class="byline">By Ann Smith</p>
+<p>The rest of the story is here, and it is long enough to count as a paragraph of prose.</p>
+<section class="related"><h3>Related</h3><ul>
+<li><a href="/a/2.html">Parking study finds half of garage spots empty</a></li>
+<li><a href="/a/3.html">Route 12 bus will skip Elm Avenue during repairs</a></li></ul></section></body></html>`)
+
+	rec, err := Extract(page, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Recommended) != 2 || rec.Recommended[0].URL != "https://news.example.com/a/2.html" {
+		t.Errorf("recommended = %+v, want absolute URLs on news.example.com", rec.Recommended)
+	}
+	if want := []string{"Ann Smith"}; !slices.Equal(rec.Authors, want) {
+		t.Errorf("authors = %q, want %q", rec.Authors, want)
+	}
+}

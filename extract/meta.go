@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/json"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,6 +82,18 @@ func (p *page) readMeta() {
 	}
 	if p.canonical != "" {
 		p.canonical = p.resolve(p.canonical)
+	}
+	// Without the page's address, an absolute canonical URL is the best
+	// base for its relative links.
+	if p.base == nil && p.canonical != "" {
+		if u, err := url.Parse(p.canonical); err == nil && u.IsAbs() {
+			p.base = u
+			if baseHref != "" {
+				if b, err := u.Parse(strings.TrimSpace(baseHref)); err == nil {
+					p.base = b
+				}
+			}
+		}
 	}
 	if p.canonical == "" {
 		if og := p.meta.first("og:url"); og != "" {

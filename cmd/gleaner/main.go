@@ -140,7 +140,7 @@ Usage:
       Fetch each web page once, without following links, and extract it.
   gleaner crawl --config FILE [--log-format console|json] [--log-level LEVEL]
       Run the crawl a YAML configuration describes, into its sinks.
-  gleaner check --config FILE [--url URL] [--json] FILE_OR_URL...
+  gleaner check --config FILE [--url URL] [--fetched-at TIME] [--json] FILE_OR_URL...
       Run the configuration's site profiles on saved or live pages and
       report which selectors still match.
   gleaner version
