@@ -121,7 +121,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case summary.Failed() > 0:
 		return withCode(exitPartial, fmt.Errorf("crawl: %d pages failed", summary.Failed()))
 	case undelivered(summary) > 0:
-		return withCode(exitPartial, fmt.Errorf("crawl: %d records did not reach their sink: they wait in %s", undelivered(summary), spoolDir))
+		return withCode(exitPartial, fmt.Errorf("crawl: %d record(s) did not reach their sink and wait in %s for the next run", undelivered(summary), spoolDir))
 	}
 	return nil
 }
