@@ -74,6 +74,7 @@ func TestCases(t *testing.T) {
 			readJSON(t, file, &c)
 			rec := extractCase(t, c)
 			checkCase(t, rec, c.Expect)
+			checkGolden(t, filepath.Join("testdata/cases", name+".golden.json"), rec)
 		})
 	}
 }

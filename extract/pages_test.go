@@ -113,6 +113,6 @@ func checkGolden(t *testing.T, path string, rec *Record) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if !bytes.Equal(want, buf.Bytes()) {
-		t.Errorf("record differs from %s (run go test -run TestRealPages -update after checking the change)\ngot:\n%s", path, truncateRunes(buf.String(), 3000))
+		t.Errorf("record differs from %s (run go test ./extract -update after checking the change)\ngot:\n%s", path, truncateRunes(buf.String(), 3000))
 	}
 }
