@@ -566,6 +566,11 @@ func isNumeric(s string) bool {
 // inlineRelated reads a body paragraph that is a labelled link to another
 // story ("RELATED: <a>...</a>").
 func (p *page) inlineRelated(n *html.Node) *linkBlock {
+	// The link must be at least half the paragraph; most paragraphs fail
+	// this before their text is built.
+	if lw := p.st.linkWeightOf(n); lw == 0 || lw*2 < p.st.weightOf(n) {
+		return nil
+	}
 	text := nodeText(n)
 	m := inlineRelatedLabel.FindString(text)
 	if m == "" {

@@ -486,7 +486,7 @@ func (r *renderer) skip(n *html.Node) bool {
 	if n == r.p.titleNode || isComplementary(n) {
 		return true
 	}
-	if isCaptionBlock(n) {
+	if r.p.st.hasImage(n) && isCaptionBlock(n) {
 		return true
 	}
 	if h := firstHeading(n); h != "" && (recommendLabel.MatchString(h) || hotLabel.MatchString(h)) && r.p.st.density(n) > 0.3 {

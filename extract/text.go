@@ -256,6 +256,7 @@ type textStats struct {
 // nodeStat is what textStats keeps for one element.
 type nodeStat struct {
 	weight, links int32
+	images        int32 // <img> and <picture> elements below
 	// bestLink is the link below the element with the most text, the
 	// first of equals; links without a target ("#", "javascript:") do not
 	// count.
@@ -299,10 +300,15 @@ func (st *textStats) fill(n *html.Node) (weight, links int) {
 
 	var best *html.Node
 	bestWeight := 0
+	images := int32(0)
+	if n.Type == html.ElementNode && (n.Data == "img" || n.Data == "picture") {
+		images = 1
+	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w, l := st.fill(c)
 		weight += w
 		links += l
+		images += st.nodes[c].images
 		if b := st.nodes[c].bestLink; b != nil && int(st.nodes[b].weight) > bestWeight {
 			best, bestWeight = b, int(st.nodes[b].weight)
 		}
@@ -313,7 +319,7 @@ func (st *textStats) fill(n *html.Node) (weight, links int) {
 			best = n
 		}
 	}
-	st.nodes[n] = nodeStat{weight: int32(weight), links: int32(links), bestLink: best}
+	st.nodes[n] = nodeStat{weight: int32(weight), links: int32(links), images: images, bestLink: best}
 	return weight, links
 }
 
@@ -338,6 +344,13 @@ func (st *textStats) linkWeightOf(n *html.Node) int {
 		return int(ns.links)
 	}
 	return linkWeight(n)
+}
+
+// hasImage reports whether an image sits below n. Without stats for n it
+// reports true, so callers fall back to looking.
+func (st *textStats) hasImage(n *html.Node) bool {
+	ns, ok := st.nodes[n]
+	return !ok || ns.images > 0
 }
 
 // density is the share of n's text that sits in links.
