@@ -147,6 +147,11 @@ type Config struct {
 	// OnSinkErrorSpool or OnSinkErrorStop. Empty means OnSinkErrorSpool.
 	OnSinkError string
 
+	// LockFile is the absolute path of the run lock that keeps two crawls
+	// of this configuration from overlapping. Load sets it to
+	// DefaultLockFile in Dir when the file has no lock_file key.
+	LockFile string
+
 	// Profiles are the site profiles in file order: CSS selectors, a time
 	// zone and a date layout for the sites whose host matches. ProfileFor
 	// picks the one for a page. Empty when the file lists none.

@@ -150,6 +150,12 @@
 // records; stop stops the crawl (its records in flight are spooled too).
 // Any other value is a problem.
 //
+// lock_file (optional, default out/gleaner.lock in the configuration's
+// folder): the file that "gleaner crawl" locks for the length of a run, so
+// that a second run of the same configuration stops at once. A relative
+// path resolves against the configuration's folder; "-", an empty path and
+// a path ending in "/" are problems.
+//
 // profiles (optional, default none): a list of site profiles, CSS selectors
 // for the fields that the generic extractor gets wrong on a site. Each entry
 // is a mapping with these keys:

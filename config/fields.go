@@ -34,6 +34,7 @@ var fieldDecoders = map[string]func(p *parser, n *yaml.Node){
 	"sinks":              (*parser).sinks,
 	"spool_dir":          (*parser).spoolDir,
 	"on_sink_error":      (*parser).onSinkError,
+	"lock_file":          (*parser).lockFile,
 	"profiles":           (*parser).profiles,
 
 	// Fetch limits.

@@ -235,4 +235,8 @@ func (p *parser) fillDefaults() {
 	if !p.present["spool_dir"] {
 		p.cfg.SpoolDir = resolvePath(DefaultSpoolDir, p.cfg.Dir)
 	}
+
+	if !p.present["lock_file"] {
+		p.cfg.LockFile = resolvePath(DefaultLockFile, p.cfg.Dir)
+	}
 }

@@ -68,6 +68,15 @@ type Options struct {
 	// max_retries: it is the number of tries of a URL, the first included.
 	MaxAttempts int
 
+	// MaxPages, when more than 0, stops a crawl once it has received this
+	// many responses: no new request starts, and the requests in flight
+	// (at most parallelism per host) finish and are written.
+	MaxPages int
+
+	// MaxDuration, when more than 0, stops a crawl the same way once it
+	// has run this long.
+	MaxDuration time.Duration
+
 	// env replaces the clock, resolver and dialer in tests; nil means the
 	// real ones.
 	env *environment
@@ -122,7 +131,9 @@ type Summary struct {
 	Errors map[string]int
 
 	// Canceled counts the requests that an interrupt canceled before they
-	// finished. They are not failures of the site and not in Errors.
+	// finished, and the requests that a crawl stopped at MaxPages or
+	// MaxDuration did not start. They are not failures of the site and not
+	// in Errors.
 	Canceled int
 
 	// Duration is the wall time of the crawl.
@@ -131,6 +142,11 @@ type Summary struct {
 	// Interrupted is true when the crawl stopped because its context was
 	// canceled.
 	Interrupted bool
+
+	// StopReason names the limit that ended the crawl early: StopMaxPages
+	// or StopMaxDuration. Empty when the crawl ran out of URLs or was
+	// interrupted.
+	StopReason string
 
 	// Sinks counts, per configured sink, the records written, retried,
 	// spooled and replayed, when the sink reports them (sink.Delivery

@@ -33,6 +33,7 @@ type run struct {
 	web       *colly.Collector // http and https URLs, robots.txt obeyed
 	files     *colly.Collector // file URLs, no robots.txt
 	writer    *batchWriter
+	bound     *bound
 
 	mu      sync.Mutex
 	queued  map[string]string // queued and redirected-to URLs, to the first URL of the request that claimed them (see claim)
@@ -64,6 +65,8 @@ func newRun(parent context.Context, c *Crawler) *run {
 		location:   c.cfg.TimeZone,
 		profileFor: c.cfg.ProfileFor,
 	}
+	r.bound = newBound(c.opts)
+	r.transport.stopped = r.bound.stopped
 	r.redirects = &redirectPolicy{max: c.cfg.MaxRedirects, scope: r.scope, claim: r.claim}
 
 	r.web = newCollector(collectorSettings{
@@ -110,6 +113,7 @@ func (r *run) wait() {
 
 // finish writes what is left, closes the sink and builds the summary.
 func (r *run) finish(parent context.Context) (Summary, error) {
+	r.bound.close()
 	close(r.writer.records)
 	<-r.writer.done
 	closeErr := r.c.sink.Close()
@@ -126,6 +130,7 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	}
 	summary.Duration = time.Since(r.began)
 	summary.Interrupted = parent.Err() != nil
+	summary.StopReason = r.bound.stopReason()
 	if reporter, ok := r.c.sink.(sink.StatsReporter); ok {
 		summary.Sinks = reporter.Stats()
 	}
@@ -157,6 +162,7 @@ func (r *run) logSummary(s Summary) {
 		zap.Int("failed", s.Failed()),
 		zap.Duration("duration", s.Duration),
 		zap.Bool("interrupted", s.Interrupted),
+		zap.String("stop_reason", s.StopReason),
 	}
 	for _, kind := range s.ErrorKinds() {
 		fields = append(fields, zap.Int("errors."+kind, s.Errors[kind]))
@@ -174,7 +180,7 @@ func (r *run) logSummary(s Summary) {
 // enqueue hands u to the collector of its scheme, once per URL. depth is 1
 // for a seed.
 func (r *run) enqueue(u *url.URL, depth int) {
-	if r.ctx.Err() != nil {
+	if r.ctx.Err() != nil || r.bound.stopReason() != "" {
 		return
 	}
 
@@ -251,7 +257,7 @@ func (r *run) follow(from *url.URL, depth int, links []string, limit int) {
 // rest as failures.
 func (r *run) onError(resp *colly.Response, err error) {
 	if resp.StatusCode > 0 {
-		r.count(func(s *Summary) { s.Fetched++ })
+		r.countFetched()
 	}
 
 	switch {
@@ -278,7 +284,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 
 // onResponse handles a successful response: a page or a feed.
 func (r *run) onResponse(resp *colly.Response) {
-	r.count(func(s *Summary) { s.Fetched++ })
+	r.countFetched()
 
 	if err := checkBody(resp); err != nil {
 		r.fail(newFetchError(resp.Request.URL.String(), resp.StatusCode, err))
@@ -444,4 +450,15 @@ func (r *run) count(update func(*Summary)) {
 	r.mu.Lock()
 	update(&r.summary)
 	r.mu.Unlock()
+}
+
+// countFetched counts a response and stops a crawl bounded by page count
+// once it has enough.
+func (r *run) countFetched() {
+	r.mu.Lock()
+	r.summary.Fetched++
+	fetched := r.summary.Fetched
+	r.mu.Unlock()
+
+	r.bound.fetched(fetched)
 }

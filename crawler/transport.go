@@ -58,6 +58,11 @@ type transport struct {
 	busy func(host string, header http.Header)
 
 	robotsClient *http.Client
+
+	// stopped, when set, is canceled once a bounded crawl has reached its
+	// limit. From then on, requests that have not been sent fail with
+	// errLimitReached, also while they wait for their host's turn.
+	stopped context.Context
 }
 
 // transportSettings are the parts of a transport.
@@ -120,6 +125,10 @@ func (f roundTripperFunc) RoundTrip(req *http.Request) (*http.Response, error) {
 // RoundTrip sends one request. It returns an error for a scheme other than
 // http, https and file, and for a file URL when no files are to be read.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.checkGate(req.Context()); err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+	}
+
 	switch req.URL.Scheme {
 	case "http", "https":
 		if t.robots != nil {
@@ -169,7 +178,7 @@ func decoded(resp *http.Response) (*http.Response, error) {
 // response headers, and the failures, adapt the host's delay.
 func (t *transport) send(req *http.Request) (*http.Response, error) {
 	host := req.URL.Host
-	release, err := t.limiter.acquire(req.Context(), host)
+	release, err := t.acquire(req)
 	if err != nil {
 		return nil, err
 	}
@@ -215,9 +224,52 @@ func (t *transport) send(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// ungatedKey marks the context of a request that may start after a
+// bounded crawl has stopped.
+type ungatedKey struct{}
+
+// checkGate returns errLimitReached once the crawl has stopped, unless ctx
+// is marked with ungatedKey.
+func (t *transport) checkGate(ctx context.Context) error {
+	if t.stopped == nil || ctx.Value(ungatedKey{}) != nil || t.stopped.Err() == nil {
+		return nil
+	}
+	return errLimitReached
+}
+
+// acquire waits for the host's slot and turn for req, and gives up when
+// the crawl stops meanwhile.
+func (t *transport) acquire(req *http.Request) (release func(), err error) {
+	ctx := req.Context()
+	if t.stopped != nil && ctx.Value(ungatedKey{}) == nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		unhook := context.AfterFunc(t.stopped, cancel)
+		defer unhook()
+	}
+
+	release, err = t.limiter.acquire(ctx, req.URL.Host)
+	if err != nil {
+		if gateErr := t.checkGate(req.Context()); gateErr != nil {
+			return nil, fmt.Errorf("fetch %s: %w", req.URL, gateErr)
+		}
+		return nil, err
+	}
+
+	if err := t.checkGate(req.Context()); err != nil {
+		release()
+		return nil, fmt.Errorf("fetch %s: %w", req.URL, err)
+	}
+	return release, nil
+}
+
 // fetchRobots requests the robots.txt at robotsURL and reads up to
 // robots.MaxSize bytes of it.
 func (t *transport) fetchRobots(ctx context.Context, robotsURL *url.URL, userAgent string) robotsResult {
+	// A robots.txt request passes the gate: it serves a page request that
+	// has started already.
+	ctx = context.WithValue(ctx, ungatedKey{}, true)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL.String(), nil)
 	if err != nil {
 		return robotsResult{err: err}

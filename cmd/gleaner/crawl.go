@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -17,6 +18,7 @@ import (
 )
 
 const crawlUsage = `Usage: gleaner crawl --config FILE [--log-format console|json] [--log-level LEVEL]
+                     [--max-pages N] [--max-duration D] [--max-depth N] [--summary-json FILE]
 
 Runs the crawl a YAML configuration describes: visits the seeds, follows
 links within the allowed domains up to max_depth, extracts every article
@@ -33,9 +35,18 @@ profile's selector matched nothing, by profile and field (the records of
 those pages name the fields in "profile_fallbacks"; "gleaner check" shows
 the details on one page).
 
+Only one crawl of a configuration runs at a time. A crawl holds an
+exclusive lock on lock_file (default out/gleaner.lock beside the
+configuration file) and writes its PID into it. A second crawl that finds
+the lock held exits at once with status 3, naming the file and the PID.
+The operating system releases the lock when the crawl ends, also when it
+crashes.
+
 Ctrl-C (SIGINT) or SIGTERM stops the crawl cleanly: no new request starts,
 the requests in flight are canceled, the records extracted so far are
-written, and the sinks are closed.
+written, and the sinks are closed. A second signal quits at once, without
+waiting for the sinks: records not yet written or spooled are lost, and the
+next run fetches their pages again.
 
 Flags:
   --config FILE
@@ -44,6 +55,27 @@ Flags:
         log format on standard error (default console)
   --log-level debug|info|warn|error
         lowest level logged (default info); debug logs every request
+  --max-pages N
+        stop after N pages fetched (default 0, no limit): no new request
+        starts, the requests in flight (at most parallelism per host)
+        finish, and their records are written
+  --max-duration D
+        stop the same way once the crawl has run for D, a Go duration
+        such as 90s or 10m (default 0, no limit)
+  --max-depth N
+        replaces max_depth of the configuration; 0 means no limit, 1 the
+        seeds only
+  --summary-json FILE
+        write the summary as a JSON object to FILE when the crawl ends,
+        also when it ends with status 1 or 2, or with 130 after one
+        signal: pages fetched and
+        failed by kind, articles, listings, per sink the records written,
+        retried, spooled and replayed, the duration, the stop reason
+        (completed, max_pages, max_duration, interrupted or failed) and the
+        exit status. The file is replaced atomically. A crawl that exits
+        with status 3, or with a usage or configuration error, leaves it
+        as it was. When the file cannot be written, a crawl that would
+        have exited with status 0 exits with status 1.
 
 Records reach every sink at least once. A sink that fails is retried with
 backoff; while it stays down its records wait in a spool file in spool_dir
@@ -53,45 +85,115 @@ crawl instead (the records are spooled all the same). The summary lists,
 per sink, the records written, retried, spooled and replayed.
 
 Exit status: 0 when every page succeeded and every record reached its
-sinks; 1 for a configuration error or a failed sink (with on_sink_error:
-stop, or when records could not even be spooled); 2 when the crawl ran to
-its end but some pages failed (the summary lists them by kind) or records
-went to a spool or to a rejected file; 130 when interrupted.
+sinks, also when --max-pages or --max-duration stopped the crawl; 1 for a
+configuration error or a failed sink (with on_sink_error: stop, or when
+records could not even be spooled); 2 when the crawl ran to its end but
+some pages failed (the summary lists them by kind) or records went to a
+spool or to a rejected file; 3 when another crawl holds the lock; 130 when
+interrupted.
 
 Example, an offline crawl of the saved demo site:
   gleaner crawl --config examples/demo.yaml
 `
 
-// runCrawl runs "gleaner crawl".
-func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// crawlFlags are the command-line settings of "gleaner crawl".
+type crawlFlags struct {
+	configFile  string
+	logFormat   string
+	logLevel    string
+	maxPages    int
+	maxDuration time.Duration
+	maxDepth    int // -1 keeps the configuration's max_depth
+	summaryJSON string
+}
+
+// parseCrawlFlags reads the command line of "gleaner crawl". stop is true
+// when the command must end with err, as parseFlags has it.
+func parseCrawlFlags(args []string, stdout, stderr io.Writer) (flags crawlFlags, stop bool, err error) {
 	fs := newFlagSet("crawl", crawlUsage, stderr)
-	configFile := fs.String("config", "", "the YAML configuration")
-	logFormat := fs.String("log-format", "console", "console or json")
-	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&flags.configFile, "config", "", "the YAML configuration")
+	fs.StringVar(&flags.logFormat, "log-format", "console", "console or json")
+	fs.StringVar(&flags.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.IntVar(&flags.maxPages, "max-pages", 0, "stop after this many pages fetched")
+	fs.DurationVar(&flags.maxDuration, "max-duration", 0, "stop after this long")
+	fs.IntVar(&flags.maxDepth, "max-depth", -1, "replaces max_depth of the configuration")
+	fs.StringVar(&flags.summaryJSON, "summary-json", "", "write the summary as JSON to this file")
 
 	extra, stop, err := parseFlags(fs, args, crawlUsage, stdout)
+	switch {
+	case stop:
+		return flags, true, err
+	case len(extra) > 0:
+		return flags, true, usageErrorf("crawl", "unexpected argument %q: give the configuration with --config", extra[0])
+	case flags.configFile == "":
+		return flags, true, usageErrorf("crawl", "missing --config FILE")
+	case flags.maxPages < 0:
+		return flags, true, usageErrorf("crawl", "invalid --max-pages %d: give a number of pages, or 0 for no limit", flags.maxPages)
+	case flags.maxDuration < 0:
+		return flags, true, usageErrorf("crawl", "invalid --max-duration %s: give a duration such as 10m, or 0 for no limit", flags.maxDuration)
+	case flags.maxDepth < -1:
+		return flags, true, usageErrorf("crawl", "invalid --max-depth %d: give a depth, or 0 for no limit", flags.maxDepth)
+	}
+	return flags, false, nil
+}
+
+// runCrawl runs "gleaner crawl".
+func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags, stop, err := parseCrawlFlags(args, stdout, stderr)
 	if stop {
 		return err
 	}
-	if len(extra) > 0 {
-		return usageErrorf("crawl", "unexpected argument %q: give the configuration with --config", extra[0])
-	}
-	if *configFile == "" {
-		return usageErrorf("crawl", "missing --config FILE")
-	}
 
-	logger, err := newLogger(*logFormat, *logLevel, stderr)
+	logger, err := newLogger(flags.logFormat, flags.logLevel, stderr)
 	if err != nil {
 		return err
 	}
 	defer logger.Sync()
 
 	registry := sink.Default()
-	cfg, err := config.Load(*configFile, config.WithSinkCheck(sinkCheck(registry)))
+	cfg, err := config.Load(flags.configFile, config.WithSinkCheck(sinkCheck(registry)))
 	if err != nil {
 		return withCode(exitFailure, err)
 	}
+	if flags.maxDepth >= 0 {
+		cfg.MaxDepth = flags.maxDepth
+	}
 
+	lock, err := acquireRunLock(cfg.LockFile)
+	if errors.Is(err, errLocked) {
+		return withCode(exitLocked, fmt.Errorf("crawl: %w", err))
+	}
+	if err != nil {
+		return withCode(exitFailure, fmt.Errorf("crawl: %w", err))
+	}
+	defer func() {
+		if err := lock.release(); err != nil {
+			logger.Warn("run lock not released cleanly", zap.Error(err))
+		}
+	}()
+
+	started := time.Now()
+	summary, err := crawl(ctx, cfg, registry, flags, logger)
+	printSummary(stderr, summary)
+
+	if flags.summaryJSON == "" {
+		return err
+	}
+	runSummary := newRunSummary(summary, started, time.Since(started), exitCode(err), err)
+	writeErr := writeSummaryFile(flags.summaryJSON, runSummary)
+	if writeErr == nil {
+		return err
+	}
+	if err == nil {
+		return withCode(exitFailure, writeErr)
+	}
+	logger.Error("summary file not written", zap.String("path", flags.summaryJSON), zap.Error(writeErr))
+	return err
+}
+
+// crawl runs the crawl of cfg and returns its summary and the error that
+// gives the exit code: nil, or one wrapped by withCode.
+func crawl(ctx context.Context, cfg *config.Config, registry *sink.Registry, flags crawlFlags, logger *zap.Logger) (crawler.Summary, error) {
 	spoolDir := cfg.SpoolDir
 	if spoolDir == "" {
 		spoolDir = filepath.Join(cfg.Dir, config.DefaultSpoolDir)
@@ -102,28 +204,30 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Logger:   logger,
 	})
 	if err != nil {
-		return withCode(exitFailure, fmt.Errorf("sinks: %w", err))
+		return crawler.Summary{}, withCode(exitFailure, fmt.Errorf("sinks: %w", err))
 	}
 
-	c, err := crawler.New(cfg, sinks, crawler.Options{Logger: logger})
+	c, err := crawler.New(cfg, sinks, crawler.Options{
+		Logger:      logger,
+		MaxPages:    flags.maxPages,
+		MaxDuration: flags.maxDuration,
+	})
 	if err != nil {
-		return withCode(exitFailure, err)
+		return crawler.Summary{}, withCode(exitFailure, err)
 	}
 
 	summary, err := c.Run(ctx)
-	printSummary(stderr, summary)
-
 	switch {
 	case summary.Interrupted:
-		return withCode(exitInterrupted, err)
+		return summary, withCode(exitInterrupted, err)
 	case err != nil:
-		return withCode(exitFailure, err)
+		return summary, withCode(exitFailure, err)
 	case summary.Failed() > 0:
-		return withCode(exitPartial, fmt.Errorf("crawl: %d pages failed", summary.Failed()))
+		return summary, withCode(exitPartial, fmt.Errorf("crawl: %d pages failed", summary.Failed()))
 	case undelivered(summary) > 0:
-		return withCode(exitPartial, fmt.Errorf("crawl: %d record(s) did not reach their sink and wait in %s for the next run", undelivered(summary), spoolDir))
+		return summary, withCode(exitPartial, fmt.Errorf("crawl: %d record(s) did not reach their sink and wait in %s for the next run", undelivered(summary), spoolDir))
 	}
-	return nil
+	return summary, nil
 }
 
 // undelivered counts the records of a crawl that went to a spool or to a
@@ -225,8 +329,13 @@ func newLogger(format, level string, w io.Writer) (*zap.Logger, error) {
 // printSummary writes the crawl's summary for a person.
 func printSummary(w io.Writer, s crawler.Summary) {
 	state := "finished"
-	if s.Interrupted {
+	switch {
+	case s.Interrupted:
 		state = "interrupted"
+	case s.StopReason == crawler.StopMaxPages:
+		state = "stopped at --max-pages"
+	case s.StopReason == crawler.StopMaxDuration:
+		state = "stopped at --max-duration"
 	}
 
 	fmt.Fprintf(w, "crawl %s in %s\n", state, s.Duration.Round(1e6))
@@ -237,7 +346,7 @@ func printSummary(w io.Writer, s crawler.Summary) {
 	fmt.Fprintf(w, "  duplicates skipped:     %d\n", s.Duplicates)
 	fmt.Fprintf(w, "  blocked by robots.txt:  %d\n", s.Blocked)
 	if s.Canceled > 0 {
-		fmt.Fprintf(w, "  canceled at the stop:  %d\n", s.Canceled)
+		fmt.Fprintf(w, "  canceled at the stop:   %d\n", s.Canceled)
 	}
 	fmt.Fprintf(w, "  failed:                 %d\n", s.Failed())
 	for _, kind := range s.ErrorKinds() {

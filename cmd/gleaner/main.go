@@ -27,19 +27,49 @@ const (
 	exitOK          = 0
 	exitFailure     = 1   // usage or configuration error, or an input that failed
 	exitPartial     = 2   // a crawl ran to its end but some pages failed, or check found a selector that did not match
+	exitLocked      = 3   // another crawl holds the run lock of the configuration
 	exitInterrupted = 130 // stopped by SIGINT or SIGTERM, as shells report a SIGINT
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go watchSignals(signals, done, os.Stderr, cancel, func() { os.Exit(exitInterrupted) })
+
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	close(done)
+	signal.Stop(signals)
+	cancel()
 
 	code := exitCode(err)
 	if err != nil && !errors.Is(err, errReported) {
 		fmt.Fprintf(os.Stderr, "gleaner: %v\n", err)
 	}
 	os.Exit(code)
+}
+
+// watchSignals handles SIGINT and SIGTERM until done is closed. The first
+// signal calls cancel, so that a crawl stops cleanly: the requests in
+// flight are canceled and the records extracted so far are written. A
+// second signal calls abort, which ends the process at once without
+// waiting for the sinks. Records not yet written or spooled are then lost.
+func watchSignals(signals <-chan os.Signal, done <-chan struct{}, stderr io.Writer, cancel, abort func()) {
+	select {
+	case sig := <-signals:
+		fmt.Fprintf(stderr, "gleaner: %v: stopping after the records extracted so far are written; send the signal again to quit at once\n", sig)
+		cancel()
+	case <-done:
+		return
+	}
+
+	select {
+	case sig := <-signals:
+		fmt.Fprintf(stderr, "gleaner: %v again: quitting at once without flushing the sinks\n", sig)
+		abort()
+	case <-done:
+	}
 }
 
 // errReported marks an error whose message run has already written to
@@ -138,7 +168,7 @@ Usage:
       Extract saved HTML files, without network. One JSON line per file.
   gleaner scrape [flags] URL...
       Fetch each web page once, without following links, and extract it.
-  gleaner crawl --config FILE [--log-format console|json] [--log-level LEVEL]
+  gleaner crawl --config FILE [--max-pages N] [--max-duration D] [--summary-json FILE] ...
       Run the crawl a YAML configuration describes, into its sinks.
   gleaner check --config FILE [--url URL] [--fetched-at TIME] [--json] FILE_OR_URL...
       Run the configuration's site profiles on saved or live pages and
@@ -151,7 +181,8 @@ Run "gleaner help COMMAND" or "gleaner COMMAND --help" for a command's flags.
 Exit status: 0 on success; 1 for a usage or configuration error, or when an
 input of extract, scrape or check failed; 2 when a crawl ran to its end but
 some pages failed, or when check found a selector that fell back or matched
-nothing; 130 when stopped by Ctrl-C (SIGINT) or SIGTERM.
+nothing; 3 when another crawl of the same configuration holds its run lock;
+130 when stopped by Ctrl-C (SIGINT) or SIGTERM.
 
 Example, an offline crawl of the saved demo site into examples/out/:
   gleaner crawl --config examples/demo.yaml
