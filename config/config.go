@@ -30,6 +30,11 @@ const (
 	DefaultMaxLinksPerPage      = 5000
 	DefaultAllowPrivateNetworks = false
 
+	// Defaults of the URL trap limits.
+	DefaultMaxURLLength   = 2048
+	DefaultMaxQueryParams = 20
+	DefaultMaxPathRepeats = 3
+
 	// DefaultSinkType and DefaultSinkPath describe the sink used when the
 	// file has no sinks key. The path is relative to the configuration's folder.
 	DefaultSinkType = "sqlite"
@@ -134,6 +139,24 @@ type Config struct {
 	// The hosts of the seeds and of AllowedDomains are trusted either way.
 	AllowPrivateNetworks bool
 
+	// StripQueryParams names the query parameters removed from every URL
+	// before it is compared with the URLs already seen and queued. An entry
+	// ending in "*" is a prefix. nil means urlnorm.DefaultStripParams, and
+	// an empty list removes none.
+	StripQueryParams []string
+
+	// MaxURLLength is the maximum length in bytes of a normalized link
+	// that the crawler follows.
+	MaxURLLength int
+
+	// MaxQueryParams is the maximum number of query parameters of a
+	// normalized link that the crawler follows.
+	MaxQueryParams int
+
+	// MaxPathRepeats is how many times one path segment may occur in a
+	// link that the crawler follows.
+	MaxPathRepeats int
+
 	// Sinks are the destinations of the records, in file order. Load adds the
 	// default sqlite sink when the file has no sinks key.
 	Sinks []SinkSpec
@@ -198,6 +221,10 @@ func Default() *Config {
 		MaxRedirects:         DefaultMaxRedirects,
 		MaxLinksPerPage:      DefaultMaxLinksPerPage,
 		AllowPrivateNetworks: DefaultAllowPrivateNetworks,
+
+		MaxURLLength:   DefaultMaxURLLength,
+		MaxQueryParams: DefaultMaxQueryParams,
+		MaxPathRepeats: DefaultMaxPathRepeats,
 	}
 }
 

@@ -131,6 +131,24 @@
 // metadata addresses. The hosts of the seeds and of allowed_domains are
 // trusted either way.
 //
+// strip_query_params (default utm_*, gclid, fbclid, msclkid, mc_cid,
+// mc_eid, yclid, igshid, spm, share_token, ref_src): the query parameters
+// removed from every URL before the crawler checks whether it has seen it.
+// Names are compared without regard to ASCII case, and an entry ending in
+// "*" is a prefix. A list given here replaces the default list, and an
+// empty list removes none.
+//
+// max_url_length (default 2048): the maximum length in bytes of a link the
+// crawler follows, measured after normalization. Longer links are skipped
+// and counted. It must be at least 16.
+//
+// max_query_params (default 20): the maximum number of query parameters of
+// a link the crawler follows. 0 skips every link with a query.
+//
+// max_path_repeats (default 3): how many times one path segment may occur
+// in a link the crawler follows, so /x/x/x/x and /a/b/a/b/a/b/a/b are
+// skipped. It must be at least 1.
+//
 // sinks (optional): a list of where the records go. Each entry is a mapping
 // with a required, non-empty type key ("sqlite", "jsonl", ...) and the keys
 // of that sink. This package reads only type and the common path key, which

@@ -48,6 +48,12 @@ var fieldDecoders = map[string]func(p *parser, n *yaml.Node){
 	"max_redirects":          func(p *parser, n *yaml.Node) { p.intValue(n, &p.cfg.MaxRedirects) },
 	"max_links_per_page":     func(p *parser, n *yaml.Node) { p.intValue(n, &p.cfg.MaxLinksPerPage) },
 	"allow_private_networks": func(p *parser, n *yaml.Node) { p.boolValue(n, &p.cfg.AllowPrivateNetworks) },
+
+	// URL normalization and trap limits.
+	"strip_query_params": (*parser).stripQueryParams,
+	"max_url_length":     func(p *parser, n *yaml.Node) { p.intValue(n, &p.cfg.MaxURLLength) },
+	"max_query_params":   func(p *parser, n *yaml.Node) { p.intValue(n, &p.cfg.MaxQueryParams) },
+	"max_path_repeats":   func(p *parser, n *yaml.Node) { p.intValue(n, &p.cfg.MaxPathRepeats) },
 }
 
 func knownKeys() []string {

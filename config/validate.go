@@ -33,6 +33,7 @@ func (c *Config) validate(skip map[string]bool, o options) []Problem {
 	v.patterns("follow", c.Follow)
 	v.numbers()
 	v.fetchLimits()
+	v.urlLimits()
 	v.userAgent()
 	v.sinks(o)
 	v.delivery()

@@ -125,6 +125,13 @@ type Summary struct {
 	// than max_links_per_page of them (50,000 for a sitemap or feed).
 	LinksDropped int
 
+	// SkippedTraps counts the links not queued because they look like
+	// crawler traps, by reason: TrapURLTooLong (longer than
+	// max_url_length), TrapTooManyQueryParams (more than max_query_params)
+	// and TrapPathRepeats (a path segment occurring more than
+	// max_path_repeats times). Seeds are never skipped.
+	SkippedTraps map[string]int
+
 	// Errors counts the failed URLs by kind, such as "http_404",
 	// "timeout", "not_html", "body_too_large" or "extract", and records
 	// lost in a failed sink write as "sink".
@@ -185,6 +192,16 @@ func (s Summary) FallbackCounts() []FallbackCount {
 func (s Summary) Failed() int {
 	total := 0
 	for _, n := range s.Errors {
+		total += n
+	}
+	return total
+}
+
+// TrapsSkipped returns the number of links skipped as crawler traps, for
+// every reason.
+func (s Summary) TrapsSkipped() int {
+	total := 0
+	for _, n := range s.SkippedTraps {
 		total += n
 	}
 	return total

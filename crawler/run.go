@@ -58,7 +58,11 @@ func newRun(parent context.Context, c *Crawler) *run {
 		fetching:  fetching,
 		queued:    make(map[string]string),
 		stored:    make(map[string]bool),
-		summary:   Summary{Errors: make(map[string]int), ProfileFallbacks: make(map[string]map[string]int)},
+		summary: Summary{
+			Errors:           make(map[string]int),
+			ProfileFallbacks: make(map[string]map[string]int),
+			SkippedTraps:     make(map[string]int),
+		},
 	}
 	r.policy = &policy{
 		maxBody:    c.cfg.MaxBodySize,
@@ -67,7 +71,7 @@ func newRun(parent context.Context, c *Crawler) *run {
 	}
 	r.bound = newBound(c.opts)
 	r.transport.stopped = r.bound.stopped
-	r.redirects = &redirectPolicy{max: c.cfg.MaxRedirects, scope: r.scope, claim: r.claim}
+	r.redirects = &redirectPolicy{max: c.cfg.MaxRedirects, scope: r.scope, claim: r.claimRedirect}
 
 	r.web = newCollector(collectorSettings{
 		ctx:       ctx,
@@ -169,6 +173,16 @@ func (r *run) logSummary(s Summary) {
 	}
 	r.logger.Info("crawl finished", fields...)
 
+	if skipped := s.TrapsSkipped(); skipped > 0 {
+		trapFields := []zap.Field{zap.Int("links", skipped)}
+		for _, reason := range []string{TrapURLTooLong, TrapTooManyQueryParams, TrapPathRepeats} {
+			if s.SkippedTraps[reason] > 0 {
+				trapFields = append(trapFields, zap.Int(reason, s.SkippedTraps[reason]))
+			}
+		}
+		r.logger.Info("links skipped as crawler traps", trapFields...)
+	}
+
 	for _, f := range s.FallbackCounts() {
 		r.logger.Warn("profile selector matched nothing",
 			zap.String("profile", f.Profile),
@@ -184,6 +198,9 @@ func (r *run) enqueue(u *url.URL, depth int) {
 		return
 	}
 
+	if normalized, ok := normalizeLink(u, r.c.cfg); ok {
+		u = normalized
+	}
 	key := u.String()
 	if !r.claim(key, "") {
 		return
@@ -223,6 +240,18 @@ func (r *run) claim(key, origin string) bool {
 	return true
 }
 
+// claimRedirect claims a redirect target under its normalized URL, so a
+// redirect to another spelling of a URL already queued is not followed.
+// The target is still fetched under the server's spelling when it is new.
+func (r *run) claimRedirect(target, origin string) bool {
+	if u, ok := parseLink(target); ok {
+		if normalized, ok := normalizeLink(u, r.c.cfg); ok {
+			target = normalized.String()
+		}
+	}
+	return r.claim(target, origin)
+}
+
 // follow queues the links of the page at from that are in scope, within
 // the depth limit and worth fetching, at most limit of them.
 func (r *run) follow(from *url.URL, depth int, links []string, limit int) {
@@ -233,7 +262,15 @@ func (r *run) follow(from *url.URL, depth int, links []string, limit int) {
 	followed, dropped := 0, 0
 	for _, link := range links {
 		u, ok := parseLink(link)
+		if ok {
+			u, ok = normalizeLink(u, r.c.cfg)
+		}
 		if !ok || !r.scope.allowsLink(from, u) || !r.scope.worthFetching(u.String()) {
+			continue
+		}
+		if reason := trapReason(u, r.c.cfg); reason != "" {
+			r.count(func(s *Summary) { s.SkippedTraps[reason]++ })
+			r.logger.Debug("link skipped as a crawler trap", zap.String("url", u.String()), zap.String("reason", reason))
 			continue
 		}
 		if followed >= limit {
@@ -399,6 +436,9 @@ func (r *run) store(record *extract.Record, requested string) {
 	keys := []string{record.URL, requested}
 	if canonical, ok := parseLink(record.CanonicalURL); ok {
 		keys = append(keys, canonical.String())
+		if normalized, ok := normalizeLink(canonical, r.c.cfg); ok {
+			keys = append(keys, normalized.String())
+		}
 	}
 	if record.ContentHash != "" {
 		keys = append(keys, record.ContentHash)
