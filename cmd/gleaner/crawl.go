@@ -348,6 +348,9 @@ func printSummary(w io.Writer, s crawler.Summary) {
 	if s.Canceled > 0 {
 		fmt.Fprintf(w, "  canceled at the stop:   %d\n", s.Canceled)
 	}
+	if n := s.TrapsSkipped(); n > 0 {
+		fmt.Fprintf(w, "  links skipped as traps: %d\n", n)
+	}
 	fmt.Fprintf(w, "  failed:                 %d\n", s.Failed())
 	for _, kind := range s.ErrorKinds() {
 		fmt.Fprintf(w, "    %-22s %d\n", kind+":", s.Errors[kind])

@@ -241,6 +241,9 @@ func TestCrawlMaxPagesSummaryJSON(t *testing.T) {
 	if len(s.Sinks) != 1 || s.Sinks[0].Written != records {
 		t.Errorf("sinks = %+v, want one sink that wrote %d records", s.Sinks, records)
 	}
+	if s.SkippedTraps == nil || len(s.SkippedTraps) != 0 {
+		t.Errorf("skipped_traps = %v, want an empty object on a site without traps", s.SkippedTraps)
+	}
 }
 
 func TestCrawlSummaryJSONPartialFailure(t *testing.T) {

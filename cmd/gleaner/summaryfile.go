@@ -35,6 +35,7 @@ type runSummary struct {
 	Duplicates      int            `json:"duplicates"`
 	Blocked         int            `json:"blocked"`
 	Canceled        int            `json:"canceled"`
+	SkippedTraps    map[string]int `json:"skipped_traps"` // links skipped as crawler traps, by reason
 	Sinks           []sinkSummary  `json:"sinks"`
 }
 
@@ -68,7 +69,11 @@ func newRunSummary(s crawler.Summary, started time.Time, duration time.Duration,
 		Duplicates:      s.Duplicates,
 		Blocked:         s.Blocked,
 		Canceled:        s.Canceled,
+		SkippedTraps:    map[string]int{},
 		Sinks:           []sinkSummary{},
+	}
+	for reason, n := range s.SkippedTraps {
+		out.SkippedTraps[reason] = n
 	}
 	if err != nil {
 		out.Error = err.Error()
