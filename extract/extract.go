@@ -142,6 +142,10 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 	// Link blocks come out before the body is scored, so recommended lists
 	// and teaser cards can never leak into it.
 	profileRecommended := p.profileRecommended()
+	if profileRecommended {
+		// The profile's blocks are out of the tree: count again.
+		p.st = computeStats(p.doc)
+	}
 	p.findLinkBlocks()
 	p.chooseTitle()
 	p.profileTitle()
@@ -149,9 +153,6 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 	p.listing = listing
 	if !listing {
 		p.takeRecommended(!profileRecommended)
-		if profileRecommended {
-			p.st = computeStats(p.doc)
-		}
 		if p.profileBody() {
 			p.collectImages(p.bodyNodes)
 		} else {
