@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"net/url"
 	"strings"
@@ -112,6 +113,10 @@ func resolveLinks(base *url.URL, hrefs []string) []string {
 // index, an RSS feed (<link>) or an Atom feed (<link href>), made absolute
 // against pageURL. It reads as far as the document parses.
 func feedLinks(body []byte, pageURL *url.URL) []string {
+	if isJSONFeed(body) {
+		return jsonFeedLinks(body, pageURL)
+	}
+
 	decoder := xml.NewDecoder(bytes.NewReader(body))
 	decoder.Strict = false
 	decoder.CharsetReader = htmlcharset.NewReaderLabel
@@ -155,6 +160,43 @@ func feedLinks(body []byte, pageURL *url.URL) []string {
 		}
 	}
 
+	return resolveLinks(pageURL, hrefs)
+}
+
+// jsonFeed is the part of a JSON Feed (https://jsonfeed.org, versions 1
+// and 1.1) that lists the entries' pages.
+type jsonFeed struct {
+	Version string `json:"version"`
+	Items   []struct {
+		URL         string `json:"url"`
+		ExternalURL string `json:"external_url"`
+	} `json:"items"`
+}
+
+// isJSONFeed reports whether body starts like a JSON Feed document.
+func isJSONFeed(body []byte) bool {
+	head := bytes.TrimLeft(body[:min(len(body), 1024)], " \t\r\n\ufeff")
+	return bytes.HasPrefix(head, []byte("{")) && bytes.Contains(body[:min(len(body), 4096)], []byte("jsonfeed.org/version/"))
+}
+
+// jsonFeedLinks returns the entry URLs of a JSON Feed: each item's url, or
+// its external_url when it has no url of its own. A document that does not
+// parse gives no links.
+func jsonFeedLinks(body []byte, pageURL *url.URL) []string {
+	var feed jsonFeed
+	if err := json.Unmarshal(body, &feed); err != nil {
+		return nil
+	}
+
+	var hrefs []string
+	for _, item := range feed.Items {
+		switch {
+		case item.URL != "":
+			hrefs = append(hrefs, item.URL)
+		case item.ExternalURL != "":
+			hrefs = append(hrefs, item.ExternalURL)
+		}
+	}
 	return resolveLinks(pageURL, hrefs)
 }
 

@@ -109,6 +109,17 @@ func TestFeedLinks(t *testing.T) {
 			want: []string{"https://news.example/a/3.html"},
 		},
 		{
+			name: "json feed",
+			body: `{"version": "https://jsonfeed.org/version/1.1", "title": "Feed",
+"items": [{"id": "1", "url": "https://news.example/a/5.html"}, {"id": "2", "external_url": "/a/6.html"}, {"id": "3"}]}`,
+			want: []string{"https://news.example/a/5.html", "https://news.example/a/6.html"},
+		},
+		{
+			name: "json that is not a feed",
+			body: `{"version": 2, "items": [{"url": "https://news.example/a/7.html"}]}`,
+			want: nil,
+		},
+		{
 			name: "broken after first entry",
 			body: `<urlset><url><loc>https://news.example/a/4.html</loc></url><url><loc>`,
 			want: []string{"https://news.example/a/4.html"},

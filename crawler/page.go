@@ -204,8 +204,11 @@ func classifyMedia(media string) bodyKind {
 	switch media {
 	case "text/html", "application/xhtml+xml":
 		return kindHTML
-	case "application/xml", "text/xml", "application/rss+xml", "application/atom+xml", "application/rdf+xml":
+	case "application/xml", "text/xml", "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json":
 		return kindFeed
+	case "application/json":
+		// A JSON Feed is often served as plain JSON; the body decides.
+		return kindSniff
 	case "", "text/plain", "application/octet-stream":
 		return kindSniff
 	}
@@ -224,6 +227,9 @@ func sniff(body []byte) bodyKind {
 		if bytes.Contains(head, []byte(marker)) {
 			return kindFeed
 		}
+	}
+	if isJSONFeed(body) {
+		return kindFeed
 	}
 	return kindOther
 }

@@ -140,6 +140,33 @@ func TestCrawlSitemapSeeds(t *testing.T) {
 	}
 }
 
+func TestCrawlJSONFeedSeed(t *testing.T) {
+	var server *countingServer
+	feed := func(w http.ResponseWriter, r *http.Request) {
+		// Served as plain JSON, as many sites do: the body says it is a feed.
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"version": "https://jsonfeed.org/version/1.1", "title": "News",
+"items": [{"id": "1", "url": "%[1]s/a/1.html"}, {"id": "2", "url": "%[1]s/a/2.html"}]}`, server.URL)
+	}
+	server = newCountingServer(t, map[string]http.HandlerFunc{
+		"/feed.json": feed,
+		"/a/1.html":  servePage(t, 1013),
+		"/a/2.html":  servePage(t, 1014),
+	})
+	cfg := testConfig(t, server.URL+"/feed.json")
+	cfg.Articles = []*regexp.Regexp{regexp.MustCompile(`/a/\d+\.html$`)}
+	s, _ := openTestSinks(t)
+
+	summary := runCrawl(t, cfg, s)
+
+	if summary.Articles != 2 {
+		t.Errorf("articles = %d, want 2; errors %v", summary.Articles, summary.Errors)
+	}
+	if summary.Listings != 1 {
+		t.Errorf("listings = %d, want 1 (the feed)", summary.Listings)
+	}
+}
+
 // chain returns the requests of a redirect chain through urls.
 func chain(t *testing.T, urls ...string) []*http.Request {
 	t.Helper()
