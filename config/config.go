@@ -166,7 +166,7 @@ type Config struct {
 	// DefaultSpoolDir in Dir when the file has no spool_dir key.
 	SpoolDir string
 
-	// OnSinkError is what a crawl does when a sink stays down:
+	// OnSinkError is the crawl's action when a sink stays down,
 	// OnSinkErrorSpool or OnSinkErrorStop. Empty means OnSinkErrorSpool.
 	OnSinkError string
 

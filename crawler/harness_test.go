@@ -59,7 +59,7 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 // no packet can leave loopback.
 type loopbackNet struct {
 	mu      sync.Mutex
-	answers map[string][][]netip.Addr // per name, the answers of successive lookups
+	answers map[string][][]netip.Addr // per name, the results of successive lookups
 	lookups map[string]int
 	dialed  []string
 }
@@ -68,8 +68,8 @@ func newLoopbackNet() *loopbackNet {
 	return &loopbackNet{answers: make(map[string][][]netip.Addr), lookups: make(map[string]int)}
 }
 
-// add makes name resolve to addrs, then to each later answer in turn on
-// the following lookups; the last answer repeats.
+// add makes name resolve to addrs, then to each later result in turn on
+// the following lookups. The last result repeats.
 func (n *loopbackNet) add(name string, addrs []string, later ...[]string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()

@@ -811,7 +811,7 @@ func bodyCases() []hostileCase {
 	}
 }
 
-// redirect answers with a 302 to location.
+// redirect responds with a 302 to location.
 func redirect(location string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", location)

@@ -143,7 +143,7 @@ func TestCrawlSitemapSeeds(t *testing.T) {
 func TestCrawlJSONFeedSeed(t *testing.T) {
 	var server *countingServer
 	feed := func(w http.ResponseWriter, r *http.Request) {
-		// Served as plain JSON, as many sites do: the body says it is a feed.
+		// Served as plain JSON, as many sites do. The body shows it is a feed.
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"version": "https://jsonfeed.org/version/1.1", "title": "News",
 "items": [{"id": "1", "url": "%[1]s/a/1.html"}, {"id": "2", "url": "%[1]s/a/2.html"}]}`, server.URL)

@@ -448,7 +448,7 @@ func (b *decodedBody) Read(p []byte) (int, error) {
 //
 // NOTE: an uncompressed body with neither Content-Length nor chunked
 // encoding ends when the server closes the connection, so a cut in it
-// cannot be told from its end and is read as whole.
+// cannot be distinguished from its end and is read as whole.
 func markTruncated(err error) error {
 	if errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, ErrTruncatedBody) {
 		return fmt.Errorf("%w: %w", ErrTruncatedBody, err)

@@ -117,7 +117,7 @@ func (w *batchWriter) flushSink(ctx context.Context) {
 }
 
 // handle deals with the error of a write of n records and reports whether
-// the records are lost. A sink that spooled the records but asks to stop
+// the records are lost. A sink that spooled the records but requests a stop
 // (sink.ErrSinkDown) stops the crawl without losing them.
 func (w *batchWriter) handle(err error, n int) bool {
 	switch {

@@ -541,8 +541,8 @@ func isCaptionBlock(n *html.Node) bool {
 		return false
 	}
 	// Block children with text of their own and no image are paragraphs,
-	// so n is a body part, not a captioned image; up to two short ones
-	// are the caption and the credit ("<p>caption</p><p>Image: X</p>").
+	// so n is a body part, not a captioned image. Up to two short ones are
+	// the caption and the credit ("<p>caption</p><p>Image: X</p>").
 	textBlocks, images, imageFirst := 0, 0, false
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode {

@@ -68,9 +68,9 @@ var (
 // chinaZone is the contract's default zone for Chinese-language pages.
 var chinaZone = time.FixedZone("UTC+8", 8*60*60)
 
-// Extract decodes page and extracts its record. An error means no record
-// could be made; a page that is merely poor (no date, short body) still
-// gives a record with those fields empty.
+// Extract decodes page and extracts its record. An error means that no
+// record could be made. A page that is merely poor (no date, short body)
+// still gives a record, with those fields empty.
 func Extract(page []byte, opts Options) (*Record, error) {
 	text, _, err := charset.Decode(page, opts.ContentType)
 	if err != nil {
@@ -139,8 +139,8 @@ func FromDocument(doc *html.Node, opts Options) (*Record, error) {
 		return nil, fmt.Errorf("%w", ErrEmpty)
 	}
 
-	// Link blocks come out before the body is scored, so recommended lists
-	// and teaser cards can never leak into it.
+	// Labelled link blocks come out before the body is scored, so the body
+	// scorer never sees recommended lists and teaser cards.
 	profileRecommended := p.profileRecommended()
 	if profileRecommended {
 		// The profile's blocks are out of the tree: count again.

@@ -424,7 +424,7 @@ func scriptLang(s string) string {
 	return ""
 }
 
-// chineseVariant tells traditional from simplified script by characters
+// chineseVariant distinguishes traditional from simplified script by characters
 // that exist in only one of them.
 func chineseVariant(s string) string {
 	trad, simp := 0, 0

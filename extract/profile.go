@@ -133,7 +133,7 @@ func (p *page) profilePublished() bool {
 	return false
 }
 
-// layoutPrecision tells how much of a time a Go layout states.
+// layoutPrecision returns how much of a time a Go layout states.
 func layoutPrecision(layout string) date.Precision {
 	switch {
 	case strings.Contains(layout, "05"):

@@ -63,7 +63,7 @@ func FuzzParse(f *testing.F) {
 		rules := Parse(file, host)
 		group := rules.Group(agent)
 
-		// No panic above, and a stable answer below.
+		// No panic above, and a stable result below.
 		first := group.Allowed(target)
 		if again := rules.Group(agent).Allowed(target); again != first {
 			t.Fatalf("Allowed(%q) changed from %v to %v", target, first, again)
@@ -75,7 +75,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("CrawlDelay = %s, out of range", group.CrawlDelay)
 		}
 
-		// Normalizing is idempotent, so a normalized target gives the same answer.
+		// Normalizing is idempotent, so a normalized target gives the same result.
 		normalized := Normalize(target)
 		if Normalize(normalized) != normalized {
 			t.Fatalf("Normalize not idempotent: %q, then %q", normalized, Normalize(normalized))

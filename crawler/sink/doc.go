@@ -29,8 +29,8 @@
 //     file (see Marshal) in the spool folder named after the sink's type and
 //     a hash of its destination. While the spool holds records, new records
 //     join them there, so their order is kept. Every reconnect_interval, and
-//     once more at Close, the sink is tried again; when it takes the spool,
-//     the spool is replayed in order, in batches, and removed. The next run
+//     once more at Close, the sink is tried again. When it accepts the
+//     spool, the spool is replayed in order, in batches, and removed. The next run
 //     replays what is left at Open, before any new record. A Delivery locks
 //     the spools it uses, so a second process on the same spool fails Open
 //     with ErrSpoolInUse.

@@ -91,9 +91,9 @@ func (t postgresTable) quoted() string {
 // upserts its batch in one transaction and one round trip, keyed by url
 // (INSERT ... ON CONFLICT (url) DO UPDATE), so a replayed record leaves one
 // row. Times are timestamptz, which keep the instant but not the offset the
-// page gave (published_raw keeps the page's text); authors, images,
-// recommended, items and profile_fallbacks are jsonb arrays, explain a
-// jsonb object or NULL. A lost connection is opened again by the next Write.
+// page gave, so published_raw keeps the page's text. Authors, images,
+// recommended, items and profile_fallbacks are jsonb arrays, and explain is
+// a jsonb object or NULL. A lost connection is opened again by the next Write.
 func NewPostgres(spec Spec) (Sink, error) {
 	settings := postgresSettings{Table: DefaultPostgresTable, ConnectTimeout: DefaultPostgresConnectTimeout}
 	if err := decodeSettings(spec, &settings); err != nil {

@@ -54,7 +54,7 @@ import (
 	_ "time/tzdata"
 )
 
-// Precision says how much of a time the source text stated.
+// Precision is how much of a time the source text stated.
 type Precision int
 
 // Precisions, from none to the second.
