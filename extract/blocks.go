@@ -8,8 +8,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
-
-	"github.com/gleanerhq/gleaner/extract/date"
 )
 
 // Kinds of link block.
@@ -373,7 +371,7 @@ func (p *page) cardEntry(card *html.Node) (Entry, bool) {
 			continue
 		}
 		if e.Published == "" {
-			if v, ok := date.Parse(t, p.ref, p.zone()); ok && utf8.RuneCountInString(t) <= utf8.RuneCountInString(v.Raw)+12 {
+			if v, ok := p.dates().Parse(t, p.ref); ok && utf8.RuneCountInString(t) <= utf8.RuneCountInString(v.Raw)+12 {
 				e.Published, e.PublishedRaw, e.PublishedPrecision = v.Format(), v.Raw, v.Precision.String()
 				timeLeaf = leaf
 				continue

@@ -41,6 +41,10 @@ var boilerLine = regexp.MustCompile(`(?i)^\s*(鄭重聲明|郑重声明|免责�
 // where they sit, because the same words can open a real sentence.
 var tailLine = regexp.MustCompile(`(?i)^\s*(have a tip\b|got a tip\b|subscribe to\b|sign up for\b|follow .{1,60} on (twitter|facebook|instagram|x)\b|follow (us|the|newsbeat)\b|invest in journalism|support (our|independent) journalism|mit einer spende|(reporting|writing) by [^;]{1,80}; editing by|tell us what you think|comments?$)`)
 
+// bioLine matches the contributor note some sites print in italics under
+// the text: "Dana Whitlow is the founder of ...".
+var bioLine = regexp.MustCompile(`^(?:\p{Lu}[\p{L}.'’-]*\s){2,4}(?:is|was|has been)\s(?:a|an|the|founder|co-founder|director|editor|professor|author)\b`)
+
 // commentClass matches class names and ids of comment threads.
 var commentClass = mustClassPattern(`comment|disqus`)
 
@@ -75,10 +79,82 @@ func (p *page) extractBody() {
 		p.why["body"] = "json-ld articleBody"
 	}
 
+	if lead := p.standfirst(nodes); lead != "" && !strings.Contains(body, lead) {
+		body = lead + "\n" + body
+		p.why["body"] += " + standfirst"
+	}
+
 	p.body = body
 	p.bodyNodes = nodes
 	p.collectImages(nodes)
 	p.takeLateBlocks()
+}
+
+// leadClass matches the class names of a standfirst: the sentence or two
+// under the headline that sums up the article.
+var leadClass = mustClassPattern(`lead|standfirst|\bdek\b|\bdeck\b|subtitle|sub-title|subhead|summary|excerpt|intro|teaser|bajada|chapo|chapeau|sapo|abstract|description|resumen|entradilla|occhiello|catenaccio|sommario|ingress|vorspann|anriss`)
+
+// standfirst returns the article's standfirst when it sits between the
+// visible headline and the body containers, outside both: "<h1>…</h1><p
+// class="article__lead">…</p>". It is the author's own summary, so it
+// belongs to the text.
+func (p *page) standfirst(body []*html.Node) string {
+	if p.titleNode == nil || len(body) == 0 {
+		return ""
+	}
+	inBody := map[*html.Node]bool{}
+	for _, n := range body {
+		inBody[n] = true
+	}
+
+	var lead string
+	started, done := false, false
+	budget := 1200
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if done {
+			return
+		}
+		if inBody[n] && !isAncestor(n, p.titleNode) {
+			// The search stops at the first body container after the
+			// headline. A container before the headline is skipped.
+			done = started
+			return
+		}
+		if n == p.titleNode {
+			started = true
+			return
+		}
+		if started && n.Type == html.ElementNode {
+			if p.matchNode(boilerClass, n) || isComplementary(n) {
+				// Skip author boxes and share bars, because their
+				// "description" is not the article's summary.
+				return
+			}
+			switch n.Data {
+			case "p", "div", "h2", "h3", "span", "section":
+				if w := p.st.weightOf(n); w > 0 && p.matchNode(leadClass, n) {
+					done = true
+					t := cleanText(nodeText(n))
+					if w >= 60 && w <= 800 && p.st.density(n) < 0.3 && strings.ContainsAny(t, " ，。、") {
+						lead = t
+					}
+					return
+				}
+			}
+		}
+		if started && n.Type == html.TextNode {
+			if budget -= textWeight(n.Data); budget < 0 {
+				done = true
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(p.doc)
+	return lead
 }
 
 func findBody(doc *html.Node) *html.Node {
@@ -388,6 +464,43 @@ type renderer struct {
 	total   int // text weight of all the body containers
 	lines   []string
 	cur     strings.Builder
+	// headings holds the lines rendered from <h2>…<h6> elements, italic
+	// those of paragraphs set wholly in italics.
+	headings, italic map[string]bool
+}
+
+// mark records the line being built in set.
+func (r *renderer) mark(set *map[string]bool) {
+	if *set == nil {
+		*set = map[string]bool{}
+	}
+	(*set)[cleanText(r.cur.String())] = true
+}
+
+// allEmphasized reports whether every piece of text in n is inside <em>
+// or <i>.
+func allEmphasized(n *html.Node) bool {
+	found := false
+	var walk func(x *html.Node, em bool) bool
+	walk = func(x *html.Node, em bool) bool {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				if strings.TrimSpace(c.Data) != "" {
+					if !em {
+						return false
+					}
+					found = true
+				}
+			case html.ElementNode:
+				if !walk(c, em || c.Data == "em" || c.Data == "i") {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return walk(n, false) && found
 }
 
 func (r *renderer) flush() {
@@ -416,7 +529,13 @@ func (r *renderer) text() string {
 		kept = append(kept, line)
 	}
 	kept = trimMetaLines(kept)
-	for len(kept) > 1 && tailLine.MatchString(kept[len(kept)-1]) {
+	// Drop a trailing heading, because the block it introduced (a
+	// booking widget, a newsletter form) was left out.
+	for len(kept) > 1 {
+		last := kept[len(kept)-1]
+		if !tailLine.MatchString(last) && !r.headings[last] && !(r.italic[last] && bioLine.MatchString(last)) {
+			break
+		}
 		kept = kept[:len(kept)-1]
 	}
 	return strings.Join(kept, "\n")
@@ -467,6 +586,13 @@ func (r *renderer) walk(n *html.Node) {
 		r.walk(c)
 	}
 	if isBlock {
+		if r.cur.Len() > 0 {
+			if level := headingLevel(n); level >= 2 {
+				r.mark(&r.headings)
+			} else if n.Data == "p" && allEmphasized(n) {
+				r.mark(&r.italic)
+			}
+		}
 		r.flush()
 	}
 }
@@ -500,10 +626,40 @@ func (r *renderer) skip(n *html.Node) bool {
 			return true
 		}
 	}
+	if (n.Data == "div" || n.Data == "section") && r.p.st.weightOf(n) <= 600 && r.p.st.weightOf(n)*2 < r.total && isCallToAction(n) {
+		// A membership, newsletter or app box: a few lines and a button.
+		return true
+	}
 	if (n.Data == "ul" || n.Data == "ol" || n.Data == "dl" || n.Data == "div" || n.Data == "p") && r.p.st.density(n) > 0.6 && !isTermList(n) {
 		return true
 	}
 	return false
+}
+
+// buttonClass matches the class names of links styled as buttons.
+var buttonClass = regexp.MustCompile(`(?i)\bbtn\b|button|\bcta\b`)
+
+// isCallToAction reports whether n is a small box whose point is a button:
+// a link or <button> styled as one, beside at most two paragraphs.
+func isCallToAction(n *html.Node) bool {
+	button, paragraphs := false, 0
+	var walk func(x *html.Node)
+	walk = func(x *html.Node) {
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch {
+			case c.Data == "button" || (c.Data == "a" && (buttonClass.MatchString(attr(c, "class")) || strings.EqualFold(attr(c, "role"), "button"))):
+				button = true
+			case c.Data == "p":
+				paragraphs++
+			}
+			walk(c)
+		}
+	}
+	walk(n)
+	return button && paragraphs <= 2
 }
 
 // hasProse reports whether a figure holds text beyond its caption (some

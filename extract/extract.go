@@ -29,6 +29,8 @@ import (
 	"unicode"
 
 	"golang.org/x/net/html"
+
+	"github.com/gleanerhq/gleaner/extract/date"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/gleanerhq/gleaner/extract/charset"
@@ -228,6 +230,32 @@ func (p *page) zone() *time.Location {
 		return p.loc
 	}
 	return time.UTC
+}
+
+// dates returns the date reader for this page's texts: its zone and the
+// order of its numeric dates.
+func (p *page) dates() date.Reader {
+	return date.Reader{Location: p.zone(), DayFirst: writesDayFirst(p.lang)}
+}
+
+// writesDayFirst reports whether a page in language lang (BCP 47) writes an
+// ambiguous numeric date ("03/05/2022") day first. Most languages do. US
+// English and Filipino write the month first. Chinese, Japanese and Korean
+// write the year first, and their short forms ("7/5") put the month first.
+// With no language known, the US order is kept.
+func writesDayFirst(lang string) bool {
+	primary, region, _ := strings.Cut(strings.ToLower(lang), "-")
+	switch primary {
+	case "", "zh", "ja", "ko", "fil", "tl":
+		return false
+	case "en":
+		switch region {
+		case "gb", "uk", "au", "nz", "ie", "in", "za", "sg", "hk", "ng", "ke", "pk", "my":
+			return true
+		}
+		return false
+	}
+	return true
 }
 
 // resolve turns href into an absolute URL against the page's base, or ""

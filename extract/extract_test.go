@@ -154,3 +154,27 @@ func TestCanonicalURLIsBaseWithoutURL(t *testing.T) {
 		t.Errorf("authors = %q, want %q", rec.Authors, want)
 	}
 }
+
+func TestWritesDayFirst(t *testing.T) {
+	tests := []struct {
+		lang string
+		want bool
+	}{
+		{"", false},
+		{"en", false},
+		{"en-US", false},
+		{"en-GB", true},
+		{"en-au", true},
+		{"pt-BR", true},
+		{"de", true},
+		{"zh-Hant", false},
+		{"ja", false},
+		{"ko-KR", false},
+		{"fil", false},
+	}
+	for _, tt := range tests {
+		if got := writesDayFirst(tt.lang); got != tt.want {
+			t.Errorf("writesDayFirst(%q) = %v, want %v", tt.lang, got, tt.want)
+		}
+	}
+}

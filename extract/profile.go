@@ -124,7 +124,7 @@ func (p *page) profilePublished() bool {
 				}
 			}
 		}
-		if v, ok := date.Parse(text, p.ref, p.zone()); ok && p.acceptable(v) {
+		if v, ok := p.dates().Parse(text, p.ref); ok && p.acceptable(v) {
 			p.published = dateChoice{value: v, source: "profile"}
 			return true
 		}
@@ -246,7 +246,7 @@ func (p *page) profileEntry(item, link *html.Node) (Entry, bool) {
 	e.Summary = first(prof.ItemSummary)
 	e.Source = first(prof.ItemSource)
 	if raw := first(prof.ItemPublished); raw != "" {
-		if v, ok := date.Parse(raw, p.ref, p.zone()); ok {
+		if v, ok := p.dates().Parse(raw, p.ref); ok {
 			e.Published, e.PublishedRaw, e.PublishedPrecision = v.Format(), v.Raw, v.Precision.String()
 		}
 	}

@@ -95,10 +95,67 @@ func (p *page) choosePublished() {
 		p.published = p.bestTextDate(nil)
 	}
 
+	p.completeYear()
+
 	// An update before the publication is a misread.
 	if !p.modified.value.IsZero() && !p.published.value.IsZero() && p.modified.value.Time.Before(p.published.value.Time) {
 		p.modified = dateChoice{}
 	}
+}
+
+// yearDate finds a full date written as digits in an address or an id:
+// "20190624", "2019-06-24", "2019/06/24".
+var yearDate = regexp.MustCompile(`((?:19|20)\d{2})[-/_.]?(0[1-9]|1[0-2])[-/_.]?(0[1-9]|[12]\d|3[01])`)
+
+// completeYear replaces a year taken from the fetch time ("06月24日
+// 11時30分" has no year) with the year of a full date elsewhere in the page
+// that names the same month and day: the page address, the canonical
+// link, element ids and link targets ("news20190624_k10011959621000").
+func (p *page) completeYear() {
+	v := p.published.value
+	if v.IsZero() || !v.YearFromRef {
+		return
+	}
+
+	want := [2]int{int(v.Time.Month()), v.Time.Day()}
+	year := 0
+	check := func(s string) {
+		for _, m := range yearDate.FindAllStringSubmatch(s, -1) {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			d, _ := strconv.Atoi(m[3])
+			if [2]int{mo, d} == want && y <= p.ref.Year() && y > year {
+				year = y
+			}
+		}
+	}
+	check(p.opts.URL)
+	check(p.canonical)
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				if a.Key == "id" || a.Key == "href" {
+					check(a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(p.doc)
+
+	if year == 0 || year == v.Time.Year() {
+		return
+	}
+	t := v.Time
+	v.Time = time.Date(year, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, t.Location())
+	v.YearFromRef = false
+	if !p.acceptable(v) {
+		return
+	}
+	p.published = dateChoice{value: v, source: p.published.source + "+year"}
 }
 
 // localized shows a UTC metadata time in the page's own offset when the
@@ -268,7 +325,7 @@ func (p *page) inBlock(n *html.Node) bool {
 // same words fill widgets and menus.
 func (p *page) bylineDates() (published, modified dateChoice) {
 	for _, t := range p.textsNearTitle() {
-		for _, v := range date.FindAll(t, p.ref, p.zone()) {
+		for _, v := range p.dates().FindAll(t, p.ref) {
 			if !p.acceptable(v) {
 				continue
 			}
@@ -444,7 +501,7 @@ func (p *page) bestTextDate(day *date.Value) dateChoice {
 		if n.Type == html.TextNode {
 			t := cleanText(n.Data)
 			if t != "" {
-				for _, v := range date.FindAll(t, p.ref, p.zone()) {
+				for _, v := range p.dates().FindAll(t, p.ref) {
 					if !p.acceptable(v) || v.Relative || v.YearFromRef {
 						continue
 					}

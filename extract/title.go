@@ -107,7 +107,40 @@ func (p *page) chooseTitle() {
 
 	p.title = title
 	p.titleNode = best.node
+	if p.titleNode == nil {
+		// The headline came from metadata. The byline and the standfirst
+		// sit by the heading that shows it, or, when the wording differs,
+		// by the visible <h1>.
+		p.titleNode = headingFor(cands, best.key)
+	}
 	p.why["title"] = best.source
+}
+
+// headingFor returns the heading element that shows the headline with the
+// folded text key, else the first <h1> of the page content.
+func headingFor(cands []titleCandidate, key string) *html.Node {
+	for _, c := range cands {
+		if (c.source == "h1" || c.source == "h2") && c.key == key && !insideLink(c.node) {
+			return c.node
+		}
+	}
+	for _, c := range cands {
+		if c.source == "h1" && c.prior == visibleH1Prior {
+			return c.node
+		}
+	}
+	return nil
+}
+
+// insideLink reports whether n sits inside an <a>: a teaser, not a
+// headline.
+func insideLink(n *html.Node) bool {
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.Type == html.ElementNode && a.Data == "a" {
+			return true
+		}
+	}
+	return false
 }
 
 // titleFamily groups candidate sources that one CMS field usually fills.
@@ -120,6 +153,10 @@ func titleFamily(source string) string {
 	}
 	return "meta"
 }
+
+// visibleH1Prior is the starting score of the first <h1> in the page
+// content: the visible headline.
+const visibleH1Prior = 3.2
 
 // headingCandidates returns <h1> texts, and <h2>/<h3> texts that look like
 // headlines (class names with "title" or "headline"). The first <h1> of the
@@ -138,7 +175,7 @@ func (p *page) headingCandidates() []titleCandidate {
 					if level == 1 {
 						c.source, c.prior = "h1", 2
 						if firstH1 && !inChrome(n) && titleLength(t) >= 10 {
-							c.prior = 3.2
+							c.prior = visibleH1Prior
 							firstH1 = false
 						}
 					}
@@ -178,18 +215,24 @@ func headingTitle(n *html.Node) string {
 }
 
 // inChrome reports whether n sits in the page header, navigation, footer
-// or an aside.
+// or an aside. A <header> inside an <article> or <main> is the article's
+// own header, where its headline lives, not page chrome.
 func inChrome(n *html.Node) bool {
+	inHeader := false
 	for a := n.Parent; a != nil; a = a.Parent {
 		if a.Type != html.ElementNode {
 			continue
 		}
 		switch a.Data {
-		case "header", "nav", "footer", "aside":
+		case "nav", "footer", "aside":
 			return true
+		case "header":
+			inHeader = true
+		case "article", "main":
+			return false
 		}
 	}
-	return false
+	return inHeader
 }
 
 func hasTitleClass(n *html.Node) bool {

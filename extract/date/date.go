@@ -33,8 +33,9 @@
 //     ("11月2日", "11-12 08:30") need a reference time. With a zero reference
 //     they give no value.
 //   - A numeric date such as "02/04/2020" is read day first when the first
-//     number is over 12 or a weekday of a day-first language or the
-//     Vietnamese "ngày" comes right before it ("jueves, 02/04/2020").
+//     number is over 12, when the caller says the page writes dates day
+//     first (Reader.DayFirst), or when a weekday of a day-first language or
+//     the Vietnamese "ngày" comes right before it ("jueves, 02/04/2020").
 //     Otherwise it is month first, as in the United States.
 //   - Dates before 1990 are rejected. With a non-zero reference, so is
 //     anything more than one day after it. With a zero reference (and always
@@ -115,11 +116,7 @@ func (v Value) Format() string {
 // ref, in loc (nil means UTC). It reports false when the text holds no date
 // this package can read.
 func Parse(text string, ref time.Time, loc *time.Location) (Value, bool) {
-	values := scan(text, ref, loc, 1)
-	if len(values) == 0 {
-		return Value{}, false
-	}
-	return values[0], true
+	return Reader{Location: loc}.Parse(text, ref)
 }
 
 // FindAll returns every date or time candidate in text, in order of
@@ -127,5 +124,29 @@ func Parse(text string, ref time.Time, loc *time.Location) (Value, bool) {
 // not overlap. Relative forms count back from ref, in loc (nil means UTC).
 // It returns nil when nothing is found.
 func FindAll(text string, ref time.Time, loc *time.Location) []Value {
-	return scan(text, ref, loc, -1)
+	return Reader{Location: loc}.FindAll(text, ref)
+}
+
+// Reader holds what a caller knows about the page a text comes from.
+// Its zero value reads as Parse and FindAll do with a nil location.
+type Reader struct {
+	// Location is the zone of times written without one (nil means UTC).
+	Location *time.Location
+	// DayFirst reads an ambiguous numeric date ("03/05/2022") day first,
+	// as most languages other than US English write it.
+	DayFirst bool
+}
+
+// Parse is the package-level Parse with r's settings.
+func (r Reader) Parse(text string, ref time.Time) (Value, bool) {
+	values := scan(text, ref, r, 1)
+	if len(values) == 0 {
+		return Value{}, false
+	}
+	return values[0], true
+}
+
+// FindAll is the package-level FindAll with r's settings.
+func (r Reader) FindAll(text string, ref time.Time) []Value {
+	return scan(text, ref, r, -1)
 }

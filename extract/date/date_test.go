@@ -355,6 +355,7 @@ func TestParseMachine(t *testing.T) {
 		{"rfc3339 offset", "2023-11-02T16:11:06+08:00", time.UTC, "2023-11-02T16:11:06+08:00", Second},
 		{"rfc3339 z", "2023-11-02T08:11:06Z", shanghai, "2023-11-02T08:11:06+00:00", Second},
 		{"offset without colon", "2023-11-02T16:11:06+0800", time.UTC, "2023-11-02T16:11:06+08:00", Second},
+		{"three-digit offset", "2018-10-29T10:15-500", time.UTC, "2018-10-29T10:15:00-05:00", Minute},
 		{"fraction", "2023-11-02T16:11:06.123456+08:00", time.UTC, "2023-11-02T16:11:06+08:00", Second},
 		{"fraction z", "2016-12-07T10:00:00.011Z", time.UTC, "2016-12-07T10:00:00+00:00", Second},
 		{"no zone", "2023-11-02T16:11:06", shanghai, "2023-11-02T16:11:06+08:00", Second},

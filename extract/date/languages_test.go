@@ -229,6 +229,38 @@ func TestParseDayFirstCue(t *testing.T) {
 	checkParse(t, tests)
 }
 
+// TestReaderDayFirst checks that a page's day-first order decides an
+// ambiguous numeric date and changes nothing else.
+func TestReaderDayFirst(t *testing.T) {
+	ref := time.Date(2022, 5, 5, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		in       string
+		dayFirst bool
+		want     string
+	}{
+		{"ambiguous, month first", "03/05/2022 21:44", false, "2022-03-05T21:44:00+00:00"},
+		{"ambiguous, day first", "03/05/2022 21:44", true, "2022-05-03T21:44:00+00:00"},
+		{"dashes, day first", "03-05-2022", true, "2022-05-03T00:00:00+00:00"},
+		{"first over twelve either way", "28/04/2022", false, "2022-04-28T00:00:00+00:00"},
+		{"second over twelve", "04/13/2022", true, "2022-04-13T00:00:00+00:00"},
+		{"year first unchanged", "2022/03/05", true, "2022-03-05T00:00:00+00:00"},
+		{"no year unchanged", "03/05 21:44", true, "2022-03-05T21:44:00+00:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, ok := Reader{DayFirst: tt.dayFirst}.Parse(tt.in, ref)
+			got := ""
+			if ok {
+				got = v.Format()
+			}
+			if got != tt.want {
+				t.Errorf("Parse(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestParseMonthNameCollisions checks that the new month names do not read
 // dates where there are none and leave English relative times alone.
 func TestParseMonthNameCollisions(t *testing.T) {

@@ -83,7 +83,7 @@ func parseMachineTrimmed(s string, loc *time.Location) (Value, bool) {
 		return v, true
 	}
 
-	values := scan(s, time.Time{}, loc, 1)
+	values := scan(s, time.Time{}, Reader{Location: loc}, 1)
 	if len(values) == 0 || values[0].Start != 0 {
 		return Value{}, false
 	}

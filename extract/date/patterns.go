@@ -237,4 +237,4 @@ var (
 	zoneForm = compileForm(`\s?\(\s?(?P<zone>` + zoneAlternatives + `)\s?\)|\s?(?P<zone>` + zoneAlternatives + `)`)
 )
 
-const zoneAlternatives = `(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?\b|Z\b|[+-]\d{2}(?::?\d{2})?\b|[A-Z]{2,5}\b`
+const zoneAlternatives = `(?:UTC|GMT)(?:\s?[+-]\d{1,2}(?::?\d{2})?)?\b|Z\b|[+-]\d{2}(?::?\d{2})?\b|[+-]\d{3}\b|[A-Z]{2,5}\b`

@@ -17,25 +17,29 @@ type scanner struct {
 	ref   time.Time
 	loc   *time.Location
 	zones zoneContext
+	// dayFirst reads ambiguous numeric dates day first.
+	dayFirst bool
 	// latest is the latest time accepted.
 	latest time.Time
 }
 
 // scan returns up to limit values found in text (all of them when limit is
 // negative).
-func scan(text string, ref time.Time, loc *time.Location, limit int) []Value {
+func scan(text string, ref time.Time, r Reader, limit int) []Value {
 	if !mayContainDate(text) {
 		return nil
 	}
+	loc := r.Location
 	if loc == nil {
 		loc = time.UTC
 	}
 
 	sc := &scanner{
-		n:     normalize(text),
-		ref:   ref,
-		loc:   loc,
-		zones: zoneContext{text: text, loc: loc},
+		n:        normalize(text),
+		ref:      ref,
+		loc:      loc,
+		zones:    zoneContext{text: text, loc: loc},
+		dayFirst: r.DayFirst,
 	}
 	if ref.IsZero() {
 		sc.latest = time.Now().AddDate(1, 0, 0)
@@ -481,7 +485,10 @@ func (sc *scanner) read(f *form, m match, i int) (Value, int, outcome) {
 	case cjkAgoForm, enAgoForm, cjkWordForm, enWordForm:
 		v, out = sc.readRelative(f, m)
 	default:
-		dayFirst := f == dmyNumForm && m.get("numa") != "" && dayFirstBefore(sc.n.s, i)
+		// The page's default order is ignored when the second number
+		// cannot be a month. A cue in the text is not.
+		dayFirst := f == dmyNumForm && m.get("numa") != "" &&
+			(dayFirstBefore(sc.n.s, i) || (sc.dayFirst && atoi(m.get("numb")) <= 12))
 		var p parts
 		p, out = fieldsOf(f, m, dayFirst)
 		if out != accepted {
