@@ -13,6 +13,16 @@ import (
 type classPattern struct {
 	re       *regexp.Regexp
 	literals []string // nil: no pre-check possible
+	// alts are the top-level alternatives, each checked on its own, so a
+	// string that contains one literal runs one small expression instead
+	// of the whole alternation. nil when some alternative has no literal.
+	alts []classAlt
+}
+
+// classAlt is one top-level alternative of a classPattern.
+type classAlt struct {
+	literals []string
+	re       *regexp.Regexp // nil when the alternative is its literal
 }
 
 // mustClassPattern compiles pattern and derives its literals. The
@@ -22,19 +32,27 @@ type classPattern struct {
 func mustClassPattern(pattern string) *classPattern {
 	cp := &classPattern{re: regexp.MustCompile(pattern)}
 	var literals []string
+	var alts []classAlt
 	for _, alt := range splitAlternatives(pattern) {
 		parsed, err := syntax.Parse(alt, syntax.Perl)
 		if err != nil {
 			return cp
 		}
-		set := literalSet(parsed.Simplify())
+		simple := parsed.Simplify()
+		set := literalSet(simple)
 		if set == nil {
 			cp.literals = wholeLiterals(pattern)
 			return cp
 		}
 		literals = append(literals, set...)
+		a := classAlt{literals: set}
+		if simple.Op != syntax.OpLiteral || simple.Flags&syntax.FoldCase != 0 {
+			a.re = regexp.MustCompile(alt)
+		}
+		alts = append(alts, a)
 	}
 	cp.literals = literals
+	cp.alts = alts
 	return cp
 }
 
@@ -147,6 +165,20 @@ func (tp *textPattern) MatchString(s string) bool {
 
 // MatchString reports whether the pattern matches s.
 func (cp *classPattern) MatchString(s string) bool {
+	if cp.alts != nil {
+		for _, a := range cp.alts {
+			for _, lit := range a.literals {
+				if !strings.Contains(s, lit) {
+					continue
+				}
+				if a.re == nil || a.re.MatchString(s) {
+					return true
+				}
+				break
+			}
+		}
+		return false
+	}
 	if cp.literals != nil {
 		found := false
 		for _, lit := range cp.literals {

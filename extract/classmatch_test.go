@@ -1,6 +1,12 @@
 package extract
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
 
 func TestClassPatternMatchesLikeRegexp(t *testing.T) {
 	patterns := []string{
@@ -40,5 +46,43 @@ func TestTextPatternIgnoresCase(t *testing.T) {
 	}
 	if lits := recommendLabel.cp.literals; len(lits) == 0 {
 		t.Errorf("recommendLabel has no pre-check literals")
+	}
+}
+
+// TestClassPatternsAgreeOnRealClasses runs every class pattern of the
+// package over the class names of the saved pages and checks the fast
+// path against the plain regular expression.
+func TestClassPatternsAgreeOnRealClasses(t *testing.T) {
+	files, err := filepath.Glob("testdata/pages/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no pages: %v", err)
+	}
+	classAttr := regexp.MustCompile(`(?i)\b(?:class|id)="([^"]{1,200})"`)
+	seen := map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range classAttr.FindAllSubmatch(data, -1) {
+			seen[strings.ToLower(string(m[1]))] = true
+		}
+	}
+
+	patterns := map[string]*classPattern{
+		"boilerClass": boilerClass, "positiveClass": positiveClass, "negativeClass": negativeClass,
+		"navClass": navClass, "leadClass": leadClass, "recommendClass": recommendClass,
+		"headingClass": headingClass, "sourceClass": sourceClass, "sidebarClass": sidebarClass,
+		"commentClass": commentClass,
+	}
+	for name, cp := range patterns {
+		if cp.alts == nil {
+			t.Errorf("%s has no per-alternative matcher", name)
+		}
+		for class := range seen {
+			if got, want := cp.MatchString(class), cp.re.MatchString(class); got != want {
+				t.Errorf("%s on %q = %v, regexp says %v", name, class, got, want)
+			}
+		}
 	}
 }
