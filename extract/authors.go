@@ -17,7 +17,7 @@ func (p *page) chooseAuthors() {
 	seen := map[string]bool{}
 	add := func(name string) {
 		name = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(name, "By "), "by "))
-		if name == "" || seen[name] || utf8.RuneCountInString(name) > 60 || strings.Contains(name, "://") {
+		if name == "" || seen[name] || utf8.RuneCountInString(name) > 60 || strings.Contains(name, "://") || isMarkupResidue(name) {
 			return
 		}
 		seen[name] = true
@@ -44,16 +44,26 @@ func (p *page) chooseAuthors() {
 	}
 
 	for _, t := range p.textsNearTitle() {
-		if m := bylineAuthor.FindStringSubmatch(t); m != nil {
-			if m[1] != "" {
-				add(m[1])
-			} else {
-				add(m[2])
+		if loc := bylineAuthor.FindStringSubmatchIndex(t); loc != nil {
+			start, end := loc[2], loc[3]
+			if start < 0 {
+				start, end = loc[4], loc[5]
 			}
+			if strings.HasPrefix(t[end:], "=") {
+				// An attribute a broken template printed: `作者： size="20"`.
+				continue
+			}
+			add(t[start:end])
 			return
 		}
 	}
 	p.authorFromClass()
+}
+
+// isMarkupResidue reports whether s is a piece of HTML that a broken
+// template printed as text ("size=\"20\""), not a name.
+func isMarkupResidue(s string) bool {
+	return strings.Contains(s, "=\"") || strings.Contains(s, "='") || strings.ContainsAny(s, "<>")
 }
 
 func splitNames(s string) []string {

@@ -34,15 +34,20 @@ func (p *page) chooseRepost() {
 			for _, loc := range repostSource.FindAllStringSubmatchIndex(line, -1) {
 				name := line[loc[2]:loc[3]]
 				// "圖片來源" credits a picture, not the article.
-				if before := line[:loc[0]]; strings.HasSuffix(before, "圖片") || strings.HasSuffix(before, "图片") || isDateLike(name) {
+				if before := line[:loc[0]]; strings.HasSuffix(before, "圖片") || strings.HasSuffix(before, "图片") || isDateLike(name) || isMarkupResidue(name) {
 					continue
 				}
 				p.source = strings.TrimSpace(name)
 				break
 			}
 		}
-		for _, m := range repostAuthor.FindAllStringSubmatch(line, -1) {
-			if name := strings.TrimSpace(m[1]); name != "" && !isDateLike(name) && utf8.RuneCountInString(name) >= 2 {
+		for _, loc := range repostAuthor.FindAllStringSubmatchIndex(line, -1) {
+			name := strings.TrimSpace(line[loc[2]:loc[3]])
+			if strings.HasPrefix(line[loc[3]:], "=") {
+				// An attribute a broken template printed: `作者： size="20"`.
+				continue
+			}
+			if name != "" && !isDateLike(name) && utf8.RuneCountInString(name) >= 2 {
 				authors = append(authors, name)
 			}
 		}

@@ -113,6 +113,11 @@ func (p *page) chooseTitle() {
 		// by the visible <h1>.
 		p.titleNode = headingFor(cands, best.key)
 	}
+	if p.titleNode == nil {
+		// Table layouts print the headline in a cell or a <font>, not a
+		// heading element.
+		p.titleNode = p.elementWithText(title)
+	}
 	p.why["title"] = best.source
 }
 
@@ -130,6 +135,33 @@ func headingFor(cands []titleCandidate, key string) *html.Node {
 		}
 	}
 	return nil
+}
+
+// elementWithText returns the first element in <body> whose own text is
+// exactly text (outside links), or nil. Short texts are not looked for,
+// because they recur in menus.
+func (p *page) elementWithText(text string) *html.Node {
+	if titleLength(text) < 6 {
+		return nil
+	}
+	var found *html.Node
+	var walk func(n *html.Node, inBody bool)
+	walk = func(n *html.Node, inBody bool) {
+		for c := n.FirstChild; c != nil && found == nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				if inBody && len(c.Data) >= len(text) && cleanText(c.Data) == text && !insideLink(c) {
+					found = c.Parent
+				}
+			case html.ElementNode:
+				if c.Data != "head" && c.Data != "script" && c.Data != "style" {
+					walk(c, inBody || c.Data == "body")
+				}
+			}
+		}
+	}
+	walk(p.doc, false)
+	return found
 }
 
 // insideLink reports whether n sits inside an <a>: a teaser, not a
