@@ -220,6 +220,7 @@ type Crawler struct {
 	files *fileTransport
 	seeds []*url.URL
 	ran   atomic.Bool
+	live  atomic.Pointer[run] // the running crawl, for Progress
 }
 
 // New checks cfg and returns a Crawler that writes its records to s. s must
@@ -252,6 +253,32 @@ func New(cfg *config.Config, s sink.Sink, opts Options) (*Crawler, error) {
 	return &Crawler{cfg: cfg, sink: s, opts: opts.withDefaults(), files: files, seeds: seeds}, nil
 }
 
+// Progress returns the counts of the crawl so far: Fetched, Articles,
+// Listings, Other, Duplicates, Blocked, Errors and the rest, and the time
+// since the crawl began in Duration. Sinks, Interrupted and StopReason are
+// set only in the summary Run returns. It is safe to call from any
+// goroutine, before (all zero), during and after Run.
+func (c *Crawler) Progress() Summary {
+	r := c.live.Load()
+	if r == nil {
+		return Summary{}
+	}
+
+	r.mu.Lock()
+	s := r.summary
+	s.Errors = maps.Clone(r.summary.Errors)
+	s.SkippedTraps = maps.Clone(r.summary.SkippedTraps)
+	s.ProfileFallbacks = make(map[string]map[string]int, len(r.summary.ProfileFallbacks))
+	for name, fields := range r.summary.ProfileFallbacks {
+		s.ProfileFallbacks[name] = maps.Clone(fields)
+	}
+	r.mu.Unlock()
+
+	s.Articles = int(r.writer.written.Load())
+	s.Duration = time.Since(r.began)
+	return s
+}
+
 // Run crawls until no URL is left or ctx is canceled, and returns what it
 // did. It opens the sink first and closes it last, after every record
 // extracted so far has been written, also when ctx is canceled.
@@ -273,6 +300,7 @@ func (c *Crawler) Run(ctx context.Context) (Summary, error) {
 	}
 
 	r := newRun(ctx, c)
+	c.live.Store(r)
 	r.start()
 	r.wait()
 	return r.finish(ctx)

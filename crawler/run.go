@@ -128,7 +128,7 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	summary := r.summary
 	r.mu.Unlock()
 
-	summary.Articles = r.writer.written
+	summary.Articles = int(r.writer.written.Load())
 	if r.writer.lost > 0 {
 		summary.Errors["sink"] += r.writer.lost
 	}

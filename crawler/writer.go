@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -32,12 +33,14 @@ type batchWriter struct {
 	logger    *zap.Logger
 	onFailure func()
 
+	// written is read while the writer runs, for progress reports.
+	written atomic.Int64
+
 	// Set by run; read after done is closed.
-	written int
-	lost    int
-	err     error
-	dead    bool // a write failed without spooling: later records are lost
-	done    chan struct{}
+	lost int
+	err  error
+	dead bool // a write failed without spooling: later records are lost
+	done chan struct{}
 }
 
 func newBatchWriter(s sink.Sink, size int, interval time.Duration, logger *zap.Logger, onFailure func()) *batchWriter {
@@ -101,7 +104,7 @@ func (w *batchWriter) flush(ctx context.Context, batch []*extract.Record) {
 		return
 	}
 
-	w.written += len(batch)
+	w.written.Add(int64(len(batch)))
 	w.logger.Debug("records written", zap.Int("records", len(batch)), zap.Duration("duration", time.Since(start)))
 }
 
