@@ -175,6 +175,18 @@ type Config struct {
 	// DefaultLockFile in Dir when the file has no lock_file key.
 	LockFile string
 
+	// StateFile is the absolute path of the SQLite crawl state that lets a
+	// run skip what earlier runs wrote. Load sets it to DefaultStateFile in
+	// Dir when the file has no state_file key, and to "" for "state_file:
+	// none", which keeps no state.
+	StateFile string
+
+	// RecheckWithin is how long after an article was first seen each run
+	// requests it again (conditionally), to catch updates. 0, the default,
+	// requests a known article again only when a feed or sitemap dates it
+	// after the last fetch.
+	RecheckWithin time.Duration
+
 	// Profiles are the site profiles in file order: CSS selectors, a time
 	// zone and a date layout for the sites whose host matches. ProfileFor
 	// picks the one for a page. Empty when the file lists none.

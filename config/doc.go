@@ -174,6 +174,20 @@
 // path resolves against the configuration's folder; "-", an empty path and
 // a path ending in "/" are problems.
 //
+// state_file (optional, default out/gleaner-state.db in the configuration's
+// folder): the SQLite file where a crawl keeps what the next run needs:
+// the URLs seen, the content hash of each article written, the ETag and
+// Last-Modified of each page, robots.txt files and cookies. A relative path
+// resolves against the configuration's folder. "none" keeps no state, so
+// every run starts from scratch; "-", an empty path and a path ending in
+// "/" are problems.
+//
+// recheck_within (optional, default 0s): how long after an article was
+// first seen each run requests it again, with If-None-Match and
+// If-Modified-Since, to catch updates. With 0s a known article is requested
+// again only when a feed or sitemap dates it after the last fetch.
+// Negative values are problems.
+//
 // profiles (optional, default none): a list of site profiles, CSS selectors
 // for the fields that the generic extractor gets wrong on a site. Each entry
 // is a mapping with these keys:

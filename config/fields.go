@@ -35,6 +35,8 @@ var fieldDecoders = map[string]func(p *parser, n *yaml.Node){
 	"spool_dir":          (*parser).spoolDir,
 	"on_sink_error":      (*parser).onSinkError,
 	"lock_file":          (*parser).lockFile,
+	"state_file":         (*parser).stateFile,
+	"recheck_within":     func(p *parser, n *yaml.Node) { p.durationValue(n, &p.cfg.RecheckWithin) },
 	"profiles":           (*parser).profiles,
 
 	// Fetch limits.

@@ -239,4 +239,8 @@ func (p *parser) fillDefaults() {
 	if !p.present["lock_file"] {
 		p.cfg.LockFile = resolvePath(DefaultLockFile, p.cfg.Dir)
 	}
+
+	if !p.present["state_file"] {
+		p.cfg.StateFile = resolvePath(DefaultStateFile, p.cfg.Dir)
+	}
 }

@@ -235,6 +235,10 @@ func (v *validator) numbers() {
 		v.addf("parallelism", "must be at least 1, got %d", c.Parallelism)
 	}
 
+	if c.RecheckWithin < 0 {
+		v.addf("recheck_within", "must not be negative, got %s", c.RecheckWithin)
+	}
+
 	if c.Delay < 0 {
 		v.addf("delay", "must not be negative, got %s", c.Delay)
 	}

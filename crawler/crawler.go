@@ -38,6 +38,7 @@ import (
 
 	"github.com/gleanerhq/gleaner/config"
 	"github.com/gleanerhq/gleaner/crawler/sink"
+	"github.com/gleanerhq/gleaner/crawler/state"
 )
 
 // Defaults of Options.
@@ -77,6 +78,11 @@ type Options struct {
 	// has run this long.
 	MaxDuration time.Duration
 
+	// Full makes the crawl ignore its crawl state: every page is requested
+	// without validators and every article is written, as on a first run.
+	// The state is still updated.
+	Full bool
+
 	// env replaces the clock, resolver and dialer in tests; nil means the
 	// real ones.
 	env *environment
@@ -112,6 +118,21 @@ type Summary struct {
 	// pages whose URL matches no article pattern, and pages the extractor
 	// took for articles but found no body in.
 	Other int
+
+	// ArticlesNew, ArticlesUpdated and ArticlesUnchanged split the articles
+	// by what the crawl state knew of them. New ones were never written
+	// before; updated ones were, with another content hash, and are written
+	// again; unchanged ones were not written again: skipped without a
+	// request, answered 304 Not Modified, or fetched with the same content
+	// hash (with Options.Full these are written again). Without a crawl
+	// state every article is new.
+	ArticlesNew       int
+	ArticlesUpdated   int
+	ArticlesUnchanged int
+
+	// NotModified counts the 304 Not Modified answers to conditional
+	// requests; such pages are not parsed, and their links not followed.
+	NotModified int
 
 	// Duplicates counts the articles not written again because a record
 	// with the same final, requested or canonical URL, or the same body,
@@ -253,6 +274,28 @@ func New(cfg *config.Config, s sink.Sink, opts Options) (*Crawler, error) {
 	return &Crawler{cfg: cfg, sink: s, opts: opts.withDefaults(), files: files, seeds: seeds}, nil
 }
 
+// openState opens the crawl state the configuration names, or returns nil
+// when it names none.
+func openState(ctx context.Context, cfg *config.Config) (state.Store, error) {
+	if cfg.StateFile == "" {
+		return nil, nil
+	}
+
+	store, err := state.OpenSQLite(ctx, cfg.StateFile)
+	if err != nil {
+		return nil, fmt.Errorf("open state_file: %w", err)
+	}
+	return store, nil
+}
+
+// closeState closes store when there is one.
+func closeState(store state.Store) error {
+	if store == nil {
+		return nil
+	}
+	return store.Close()
+}
+
 // Progress returns the counts of the crawl so far: Fetched, Articles,
 // Listings, Other, Duplicates, Blocked, Errors and the rest, and the time
 // since the crawl began in Duration. Sinks, Interrupted and StopReason are
@@ -295,11 +338,16 @@ func (c *Crawler) Run(ctx context.Context) (Summary, error) {
 		return Summary{}, errors.New("crawl: Run was already called")
 	}
 
-	if err := c.sink.Open(ctx); err != nil {
-		return Summary{}, fmt.Errorf("open sink: %w", err)
+	store, err := openState(ctx, c.cfg)
+	if err != nil {
+		return Summary{}, err
 	}
 
-	r := newRun(ctx, c)
+	if err := c.sink.Open(ctx); err != nil {
+		return Summary{}, errors.Join(fmt.Errorf("open sink: %w", err), closeState(store))
+	}
+
+	r := newRun(ctx, c, store)
 	c.live.Store(r)
 	r.start()
 	r.wait()

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	htmlcharset "golang.org/x/net/html/charset"
+
+	"github.com/gleanerhq/gleaner/extract/date"
 )
 
 // htmlLinks returns the targets of the a and area links of an HTML
@@ -85,23 +89,8 @@ func resolveLinks(base *url.URL, hrefs []string) []string {
 	seen := make(map[string]bool)
 
 	for _, href := range hrefs {
-		href = strings.TrimSpace(href)
-		if href == "" || strings.HasPrefix(href, "#") {
-			continue
-		}
-
-		ref, err := url.Parse(href)
-		if err != nil {
-			continue
-		}
-
-		link, ok := parseLink(base.ResolveReference(ref).String())
-		if !ok {
-			continue
-		}
-
-		s := link.String()
-		if !seen[s] {
+		s, ok := resolveOne(base, href)
+		if ok && !seen[s] {
 			seen[s] = true
 			links = append(links, s)
 		}
@@ -109,12 +98,48 @@ func resolveLinks(base *url.URL, hrefs []string) []string {
 	return links
 }
 
+// resolveOne resolves href against base and reports whether the result is
+// a link worth following.
+func resolveOne(base *url.URL, href string) (string, bool) {
+	href = strings.TrimSpace(href)
+	if href == "" || strings.HasPrefix(href, "#") {
+		return "", false
+	}
+
+	ref, err := url.Parse(href)
+	if err != nil {
+		return "", false
+	}
+
+	link, ok := parseLink(base.ResolveReference(ref).String())
+	if !ok {
+		return "", false
+	}
+	return link.String(), true
+}
+
 // feedLinks returns the page URLs listed by a sitemap (<loc>), a sitemap
 // index, an RSS feed (<link>) or an Atom feed (<link href>), made absolute
 // against pageURL. It reads as far as the document parses.
 func feedLinks(body []byte, pageURL *url.URL) []string {
+	entries := feedEntries(body, pageURL)
+	links := make([]string, len(entries))
+	for i, e := range entries {
+		links[i] = e.url
+	}
+	return links
+}
+
+// newsNamespace is the namespace of Google News sitemap elements.
+const newsNamespace = "http://www.google.com/schemas/sitemap-news/0.9"
+
+// feedEntries returns the links of a sitemap, sitemap index, RSS, Atom or
+// JSON Feed document, each with what the document says of it: the
+// sitemap's <lastmod> or the Atom entry's <updated>, and a Google News
+// sitemap's publication date, title and language.
+func feedEntries(body []byte, pageURL *url.URL) []link {
 	if isJSONFeed(body) {
-		return jsonFeedLinks(body, pageURL)
+		return jsonFeedEntries(body, pageURL)
 	}
 
 	decoder := xml.NewDecoder(bytes.NewReader(body))
@@ -122,10 +147,19 @@ func feedLinks(body []byte, pageURL *url.URL) []string {
 	decoder.CharsetReader = htmlcharset.NewReaderLabel
 
 	var (
-		hrefs []string
-		text  strings.Builder
-		inURL bool
+		entries []link
+		cur     *link // the <url>, <sitemap>, <item> or <entry> being read
+		field   string
+		text    strings.Builder
+		inNews  bool
 	)
+	add := func(href string) {
+		if cur != nil && cur.url == "" {
+			cur.url = href
+			return
+		}
+		entries = append(entries, link{url: href})
+	}
 	for {
 		token, err := decoder.Token()
 		if err != nil {
@@ -134,33 +168,104 @@ func feedLinks(body []byte, pageURL *url.URL) []string {
 
 		switch t := token.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "loc":
-				inURL = true
-				text.Reset()
-			case "link":
+			name := t.Name.Local
+			switch {
+			case name == "url" || name == "sitemap" || name == "item" || name == "entry":
+				cur = &link{}
+			case name == "news" && isNewsElement(t.Name):
+				inNews = true
+				if cur != nil && cur.news == nil {
+					cur.news = &newsHint{}
+				}
+			case name == "link":
 				if href, isAtom := atomHref(t); isAtom {
 					if href != "" {
-						hrefs = append(hrefs, href)
+						add(href)
 					}
 					continue
 				}
-				inURL = true
+				field = name
+				text.Reset()
+			case name == "loc" || name == "lastmod" || name == "updated" ||
+				(inNews && (name == "publication_date" || name == "title" || name == "language")):
+				field = name
 				text.Reset()
 			}
+
 		case xml.CharData:
-			if inURL {
+			if field != "" {
 				text.Write(t)
 			}
+
 		case xml.EndElement:
-			if inURL && (t.Name.Local == "loc" || t.Name.Local == "link") {
-				hrefs = append(hrefs, text.String())
-				inURL = false
+			name := t.Name.Local
+			if field == name {
+				value := strings.TrimSpace(text.String())
+				field = ""
+				switch {
+				case name == "loc" || name == "link":
+					add(value)
+				case cur == nil:
+				case name == "lastmod" || name == "updated":
+					cur.modified = parseFeedTime(value)
+				case cur.news != nil && name == "publication_date":
+					cur.news.published = value
+				case cur.news != nil && name == "title":
+					cur.news.title = value
+				case cur.news != nil && name == "language":
+					cur.news.language = value
+				}
+				continue
+			}
+			switch {
+			case name == "news" && isNewsElement(t.Name):
+				inNews = false
+			case cur != nil && (name == "url" || name == "sitemap" || name == "item" || name == "entry"):
+				if cur.url != "" {
+					entries = append(entries, *cur)
+				}
+				cur = nil
 			}
 		}
 	}
 
-	return resolveLinks(pageURL, hrefs)
+	return resolveEntries(pageURL, entries)
+}
+
+// isNewsElement reports whether name is in the Google News sitemap
+// namespace, or carries the "news" prefix of a document that does not
+// declare it.
+func isNewsElement(name xml.Name) bool {
+	return name.Space == newsNamespace || name.Space == "news"
+}
+
+// parseFeedTime reads a W3C datetime ("2024-03-01", "2024-03-01T08:00:00Z")
+// or an RFC 1123 date; the zero time when it cannot.
+func parseFeedTime(s string) time.Time {
+	if v, ok := date.ParseMachine(s, time.UTC); ok {
+		return v.Time
+	}
+	if t, err := http.ParseTime(s); err == nil {
+		return t
+	}
+	return time.Time{}
+}
+
+// resolveEntries makes the entries' URLs absolute against base and drops
+// those that are not worth following, keeping the first of each URL.
+func resolveEntries(base *url.URL, entries []link) []link {
+	out := make([]link, 0, len(entries))
+	seen := make(map[string]bool)
+	for _, e := range entries {
+		u, ok := resolveOne(base, e.url)
+		if !ok || seen[u] {
+			continue
+		}
+		seen[u] = true
+		e.url = u
+		out = append(out, e)
+	}
+	return out
 }
 
 // jsonFeed is the part of a JSON Feed (https://jsonfeed.org, versions 1
@@ -168,8 +273,9 @@ func feedLinks(body []byte, pageURL *url.URL) []string {
 type jsonFeed struct {
 	Version string `json:"version"`
 	Items   []struct {
-		URL         string `json:"url"`
-		ExternalURL string `json:"external_url"`
+		URL          string `json:"url"`
+		ExternalURL  string `json:"external_url"`
+		DateModified string `json:"date_modified"`
 	} `json:"items"`
 }
 
@@ -179,25 +285,26 @@ func isJSONFeed(body []byte) bool {
 	return bytes.HasPrefix(head, []byte("{")) && bytes.Contains(body[:min(len(body), 4096)], []byte("jsonfeed.org/version/"))
 }
 
-// jsonFeedLinks returns the entry URLs of a JSON Feed: each item's url, or
-// its external_url when it has no url of its own. A document that does not
-// parse gives no links.
-func jsonFeedLinks(body []byte, pageURL *url.URL) []string {
+// jsonFeedEntries returns the entries of a JSON Feed: each item's url, or
+// its external_url when it has no url of its own, with its date_modified.
+// A document that does not parse gives no links.
+func jsonFeedEntries(body []byte, pageURL *url.URL) []link {
 	var feed jsonFeed
 	if err := json.Unmarshal(body, &feed); err != nil {
 		return nil
 	}
 
-	var hrefs []string
+	var entries []link
 	for _, item := range feed.Items {
-		switch {
-		case item.URL != "":
-			hrefs = append(hrefs, item.URL)
-		case item.ExternalURL != "":
-			hrefs = append(hrefs, item.ExternalURL)
+		e := link{url: item.URL, modified: parseFeedTime(item.DateModified)}
+		if e.url == "" {
+			e.url = item.ExternalURL
+		}
+		if e.url != "" {
+			entries = append(entries, e)
 		}
 	}
-	return resolveLinks(pageURL, hrefs)
+	return resolveEntries(pageURL, entries)
 }
 
 // atomHref reports whether link is an Atom link (one with an href
@@ -218,4 +325,31 @@ func atomHref(link xml.StartElement) (href string, isAtom bool) {
 		return "", isAtom
 	}
 	return href, isAtom
+}
+
+// link is a URL found on a page, with what a feed or sitemap said of it.
+type link struct {
+	url string
+	// modified is the sitemap's <lastmod>, the Atom entry's <updated> or
+	// the JSON Feed item's date_modified; zero when not given.
+	modified time.Time
+	// news holds a Google News sitemap's <news:news> fields, or nil.
+	news *newsHint
+}
+
+// newsHint is what a Google News sitemap says of an article. The crawler
+// fills the record's empty fields with it.
+type newsHint struct {
+	published string // <news:publication_date>, W3C datetime
+	title     string // <news:title>
+	language  string // <news:language>, ISO 639
+}
+
+// plainLinks wraps URLs found on an HTML page, which carry no hints.
+func plainLinks(urls []string) []link {
+	links := make([]link, len(urls))
+	for i, u := range urls {
+		links[i] = link{url: u}
+	}
+	return links
 }

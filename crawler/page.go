@@ -12,6 +12,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"github.com/gleanerhq/gleaner/crawler/state"
 	"github.com/gleanerhq/gleaner/extract"
 )
 
@@ -20,6 +21,8 @@ const (
 	abortKey     = "gleaner.abort"     // error: why the download was aborted
 	depthKey     = "gleaner.depth"     // int: 1 for a seed
 	requestedKey = "gleaner.requested" // string: the URL before redirects
+	prevKey      = "gleaner.prev"      // state.Page: what earlier runs saw of the URL
+	linkKey      = "gleaner.link"      // link: the hints of the link that led here
 )
 
 // bodyKind is the kind of document a response body contains.
@@ -40,6 +43,12 @@ type page struct {
 	body        []byte
 	kind        bodyKind
 	fetchedAt   time.Time
+
+	// Set by the crawler for its own requests.
+	etag, lastModified string     // the response's validators
+	prev               state.Page // what earlier runs saw of the URL, when known
+	known              bool
+	link               link // the link that led here, with its feed hints
 }
 
 // policy holds the response checks and retry rules that the crawler and

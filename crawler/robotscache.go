@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/gleanerhq/gleaner/crawler/robots"
+	"github.com/gleanerhq/gleaner/crawler/state"
 )
 
 // robotsTTL is how long a robots.txt file, or the lack of one, is trusted
@@ -157,6 +158,31 @@ func (c *robotsCache) entry(u *url.URL) *robotsEntry {
 		c.entries[origin] = e
 	}
 	return e
+}
+
+// remember makes the cache read an origin's robots.txt from the crawl
+// state before it requests the file, and save each file it gets a final
+// answer for (2xx, or 4xx other than 429) with its expiry, so the next run
+// within robotsTTL requests none.
+func (c *robotsCache) remember(store state.Store) {
+	fetch := c.fetch
+	c.fetch = func(ctx context.Context, robotsURL *url.URL) robotsResult {
+		origin := robotsURL.Scheme + "://" + strings.ToLower(robotsURL.Host)
+		now := c.clock.Now()
+		if saved, ok, err := store.Robots(ctx, origin, now); err == nil && ok {
+			return robotsResult{status: saved.Status, body: saved.Body}
+		}
+
+		res := fetch(ctx, robotsURL)
+		final := res.status >= 200 && res.status < 500 && res.status != http.StatusTooManyRequests
+		if res.err == nil && final {
+			saved := state.Robots{Origin: origin, Status: res.status, Body: res.body, Expires: now.Add(robotsTTL)}
+			if err := store.PutRobots(ctx, saved); err != nil {
+				c.logger.Debug("robots.txt not saved in the crawl state", zap.String("url", robotsURL.String()), zap.Error(err))
+			}
+		}
+		return res
+	}
 }
 
 // refresh requests the robots.txt of u's origin and stores the outcome in

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -13,8 +14,10 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/gleanerhq/gleaner/crawler/sink"
+	"github.com/gleanerhq/gleaner/crawler/state"
 	"github.com/gleanerhq/gleaner/extract"
 	"github.com/gleanerhq/gleaner/extract/charset"
+	"github.com/gleanerhq/gleaner/extract/date"
 )
 
 // run is the state of one crawl.
@@ -34,6 +37,7 @@ type run struct {
 	files     *colly.Collector // file URLs, no robots.txt
 	writer    *batchWriter
 	bound     *bound
+	memory    *memory
 
 	mu      sync.Mutex
 	queued  map[string]string // queued and redirected-to URLs, to the first URL of the request that claimed them (see claim)
@@ -41,7 +45,7 @@ type run struct {
 	summary Summary
 }
 
-func newRun(parent context.Context, c *Crawler) *run {
+func newRun(parent context.Context, c *Crawler, store state.Store) *run {
 	ctx, cancel := context.WithCancel(parent)
 	logger := c.opts.Logger
 
@@ -69,6 +73,10 @@ func newRun(parent context.Context, c *Crawler) *run {
 		location:   c.cfg.TimeZone,
 		profileFor: c.cfg.ProfileFor,
 	}
+	r.memory = newMemory(store, c.opts.Full, c.cfg.RecheckWithin, logger)
+	if store != nil && r.transport.robots != nil {
+		r.transport.robots.remember(store)
+	}
 	r.bound = newBound(c.opts)
 	r.transport.stopped = r.bound.stopped
 	r.redirects = &redirectPolicy{max: c.cfg.MaxRedirects, scope: r.scope, claim: r.claimRedirect}
@@ -82,7 +90,13 @@ func newRun(parent context.Context, c *Crawler) *run {
 		redirect:  r.redirects.check,
 		logger:    logger,
 	})
-	r.files = r.web.Clone() // shares the transport and the redirect policy
+	if store != nil {
+		// Cookies live in the crawl state, so consent cookies outlive the run.
+		if err := r.web.SetStorage(store); err != nil {
+			logger.Warn("crawl state refused as cookie store; cookies last this run only", zap.Error(err))
+		}
+	}
+	r.files = r.web.Clone() // shares the transport, the redirect policy and the cookie store
 	for _, col := range []*colly.Collector{r.web, r.files} {
 		col.OnResponseHeaders(r.policy.checkHeaders)
 		col.OnResponse(r.onResponse)
@@ -90,6 +104,7 @@ func newRun(parent context.Context, c *Crawler) *run {
 	}
 
 	r.writer = newBatchWriter(c.sink, c.opts.BatchSize, c.opts.FlushInterval, logger, cancel)
+	r.writer.onWritten = func(batch []*extract.Record) { r.memory.written(ctx, batch) }
 	return r
 }
 
@@ -104,7 +119,7 @@ func (r *run) start() {
 		r.fetching.logFields(r.c.cfg)...)...)
 
 	for _, seed := range r.c.seeds {
-		r.enqueue(seed, 1)
+		r.enqueue(seed, 1, link{})
 	}
 }
 
@@ -121,6 +136,8 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	close(r.writer.records)
 	<-r.writer.done
 	closeErr := r.c.sink.Close()
+	r.memory.flush(parent)
+	stateErr := closeState(r.memory.store)
 	r.transport.CloseIdleConnections()
 	r.cancel()
 
@@ -151,6 +168,9 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	if closeErr != nil {
 		errs = append(errs, fmt.Errorf("close sink: %w", closeErr))
 	}
+	if stateErr != nil {
+		errs = append(errs, stateErr)
+	}
 	return summary, errors.Join(errs...)
 }
 
@@ -160,6 +180,10 @@ func (r *run) logSummary(s Summary) {
 		zap.Int("articles", s.Articles),
 		zap.Int("listings", s.Listings),
 		zap.Int("other", s.Other),
+		zap.Int("articles_new", s.ArticlesNew),
+		zap.Int("articles_updated", s.ArticlesUpdated),
+		zap.Int("articles_unchanged", s.ArticlesUnchanged),
+		zap.Int("not_modified", s.NotModified),
 		zap.Int("duplicates", s.Duplicates),
 		zap.Int("blocked", s.Blocked),
 		zap.Int("canceled", s.Canceled),
@@ -192,8 +216,10 @@ func (r *run) logSummary(s Summary) {
 }
 
 // enqueue hands u to the collector of its scheme, once per URL. depth is 1
-// for a seed.
-func (r *run) enqueue(u *url.URL, depth int) {
+// for a seed; l carries what a feed said of the URL. A page fetched by an
+// earlier run is requested with its validators, and a known article that
+// needs no new look is not requested at all.
+func (r *run) enqueue(u *url.URL, depth int, l link) {
 	if r.ctx.Err() != nil || r.bound.stopReason() != "" {
 		return
 	}
@@ -214,8 +240,21 @@ func (r *run) enqueue(u *url.URL, depth int) {
 	requestCtx := colly.NewContext()
 	requestCtx.Put(depthKey, depth)
 	requestCtx.Put(requestedKey, key)
+	requestCtx.Put(linkKey, l)
 
-	if err := collector.Request(http.MethodGet, key, nil, requestCtx, nil); err != nil {
+	var header http.Header
+	if prev, known := r.memory.lookup(r.ctx, key); known {
+		if r.memory.skip(prev, l, depth, time.Now()) {
+			r.count(func(s *Summary) { s.ArticlesUnchanged++ })
+			r.memory.seen(r.ctx, state.Page{URL: key, Kind: prev.Kind, LastSeen: time.Now()})
+			r.logger.Debug("known article not requested", zap.String("url", key))
+			return
+		}
+		requestCtx.Put(prevKey, prev)
+		header = conditionalHeader(prev)
+	}
+
+	if err := collector.Request(http.MethodGet, key, nil, requestCtx, header); err != nil {
 		r.fail(newFetchError(key, 0, err))
 	}
 }
@@ -254,14 +293,14 @@ func (r *run) claimRedirect(target, origin string) bool {
 
 // follow queues the links of the page at from that are in scope, within
 // the depth limit and worth fetching, at most limit of them.
-func (r *run) follow(from *url.URL, depth int, links []string, limit int) {
+func (r *run) follow(from *url.URL, depth int, links []link, limit int) {
 	if r.c.cfg.MaxDepth > 0 && depth+1 > r.c.cfg.MaxDepth {
 		return
 	}
 
 	followed, dropped := 0, 0
-	for _, link := range links {
-		u, ok := parseLink(link)
+	for _, l := range links {
+		u, ok := parseLink(l.url)
 		if ok {
 			u, ok = normalizeLink(u, r.c.cfg)
 		}
@@ -278,7 +317,7 @@ func (r *run) follow(from *url.URL, depth int, links []string, limit int) {
 			continue
 		}
 
-		r.enqueue(u, depth+1)
+		r.enqueue(u, depth+1, l)
 		followed++
 	}
 
@@ -298,6 +337,9 @@ func (r *run) onError(resp *colly.Response, err error) {
 	}
 
 	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		r.notModified(resp)
+		return
 	case errors.Is(err, errRedirectFetched):
 		r.logger.Debug("redirect target already fetched", zap.String("url", resp.Request.URL.String()), zap.Error(err))
 		return
@@ -335,6 +377,10 @@ func (r *run) onResponse(resp *colly.Response) {
 	}
 
 	depth, _ := resp.Ctx.GetAny(depthKey).(int)
+	pg.prev, pg.known = resp.Ctx.GetAny(prevKey).(state.Page)
+	pg.link, _ = resp.Ctx.GetAny(linkKey).(link)
+	pg.etag = resp.Headers.Get("ETag")
+	pg.lastModified = resp.Headers.Get("Last-Modified")
 	r.logger.Debug("page fetched",
 		zap.String("url", pg.url.String()),
 		zap.Int("status", resp.StatusCode),
@@ -343,7 +389,8 @@ func (r *run) onResponse(resp *colly.Response) {
 
 	if pg.kind == kindFeed {
 		r.count(func(s *Summary) { s.Listings++ })
-		r.follow(pg.url, depth, feedLinks(pg.body, pg.url), maxFeedLinks)
+		r.memory.seen(r.ctx, r.fetchedPage(pg, state.KindListing))
+		r.follow(pg.url, depth, feedEntries(pg.body, pg.url), maxFeedLinks)
 		return
 	}
 	r.onPage(pg, depth)
@@ -354,8 +401,13 @@ func (r *run) onResponse(resp *colly.Response) {
 // article: when its URL matches an article pattern, or, without patterns,
 // when the extractor classifies it as one.
 func (r *run) onPage(pg *page, depth int) {
-	if r.c.cfg.ShouldFollow(pg.url.String()) {
-		r.follow(pg.url, depth, htmlLinks(decodeText(pg), pg.url), r.c.cfg.MaxLinksPerPage)
+	followed := r.c.cfg.ShouldFollow(pg.url.String())
+	if followed {
+		r.follow(pg.url, depth, plainLinks(htmlLinks(decodeText(pg), pg.url)), r.c.cfg.MaxLinksPerPage)
+	}
+	otherKind := state.KindOther
+	if followed {
+		otherKind = state.KindListing
 	}
 
 	isArticle, decided := r.c.cfg.IsArticleURL(pg.url.String())
@@ -364,6 +416,7 @@ func (r *run) onPage(pg *page, depth int) {
 	}
 	if decided && !isArticle {
 		r.count(func(s *Summary) { s.Other++ })
+		r.memory.seen(r.ctx, r.fetchedPage(pg, otherKind))
 		return
 	}
 
@@ -379,12 +432,15 @@ func (r *run) onPage(pg *page, depth int) {
 		r.fail(newFetchError(pg.url.String(), 0, ErrNoContent))
 	case !decided && record.PageType == extract.PageListing:
 		r.count(func(s *Summary) { s.Listings++ })
+		r.memory.seen(r.ctx, r.fetchedPage(pg, state.KindListing))
 	case !decided && record.Body == "":
 		r.count(func(s *Summary) { s.Other++ })
+		r.memory.seen(r.ctx, r.fetchedPage(pg, otherKind))
 		r.logger.Debug("article page without body skipped", zap.String("url", pg.url.String()))
 	default:
 		r.countFallbacks(pg, record)
-		r.store(record, pg.requested)
+		applyNewsHint(record, pg.link.news, r.c.cfg.TimeZone)
+		r.store(record, pg)
 	}
 }
 
@@ -432,12 +488,22 @@ func decodeText(pg *page) string {
 // requested or canonical URL, or with the same body, was stored before. The
 // body check catches copies of a page under other URLs, such as print
 // versions, that name no canonical URL.
-func (r *run) store(record *extract.Record, requested string) {
-	keys := []string{record.URL, requested}
-	if canonical, ok := parseLink(record.CanonicalURL); ok {
-		keys = append(keys, canonical.String())
-		if normalized, ok := normalizeLink(canonical, r.c.cfg); ok {
-			keys = append(keys, normalized.String())
+//
+// With a crawl state it also compares with earlier runs: an article known
+// under any of those URLs with the same content hash is unchanged and not
+// written again (with --full it is), one with another hash is written as an
+// update (the sinks replace their row), and a body that an earlier run
+// wrote under another URL is a duplicate.
+func (r *run) store(record *extract.Record, pg *page) {
+	keys := []string{record.URL, pg.requested}
+	var urls []string // the normalised URLs the article is known by
+	for _, raw := range []string{pg.requested, record.URL, record.CanonicalURL} {
+		if u, ok := parseLink(raw); ok {
+			keys = append(keys, u.String())
+			if normalized, ok := normalizeLink(u, r.c.cfg); ok && !slices.Contains(urls, normalized.String()) {
+				urls = append(urls, normalized.String())
+				keys = append(keys, normalized.String())
+			}
 		}
 	}
 	if record.ContentHash != "" {
@@ -458,8 +524,130 @@ func (r *run) store(record *extract.Record, requested string) {
 	}
 	r.mu.Unlock()
 
+	now := time.Now()
+	pages := make([]state.Page, 0, len(urls))
+	for _, u := range urls {
+		p := state.Page{URL: u, Kind: state.KindArticle, ContentHash: record.ContentHash, LastSeen: now, LastFetched: now}
+		if u == pg.requested {
+			p.ETag, p.LastModified = pg.etag, pg.lastModified
+		}
+		pages = append(pages, p)
+	}
+
+	switch r.compare(record, pg, urls) {
+	case verdictUnchanged:
+		r.count(func(s *Summary) { s.ArticlesUnchanged++ })
+		if !r.c.opts.Full {
+			r.memory.seen(r.ctx, pages...)
+			r.logger.Debug("article unchanged since the last run", zap.String("url", record.URL))
+			return
+		}
+	case verdictUpdated:
+		r.count(func(s *Summary) { s.ArticlesUpdated++ })
+	case verdictDuplicate:
+		r.count(func(s *Summary) { s.Duplicates++ })
+		r.logger.Debug("article written by an earlier run under another URL", zap.String("url", record.URL))
+		return
+	default:
+		r.count(func(s *Summary) { s.ArticlesNew++ })
+	}
+
+	r.memory.hold(record, pages)
 	r.logger.Debug("article extracted", zap.String("url", record.URL), zap.Int("body_chars", len([]rune(record.Body))))
 	r.writer.records <- record
+}
+
+// Verdicts of compare.
+const (
+	verdictNew = iota
+	verdictUnchanged
+	verdictUpdated
+	verdictDuplicate
+)
+
+// compare tells how record relates to what earlier runs wrote under its
+// URLs, or under its content hash.
+func (r *run) compare(record *extract.Record, pg *page, urls []string) int {
+	var prevs []state.Page
+	if pg.known {
+		prevs = append(prevs, pg.prev)
+	}
+	if r.memory.store == nil {
+		return verdictNew
+	}
+	for _, u := range urls {
+		if u == pg.requested && pg.known {
+			continue
+		}
+		if p, ok := r.memory.find(r.ctx, u); ok {
+			prevs = append(prevs, p)
+		}
+	}
+
+	updated := false
+	for _, p := range prevs {
+		if p.Kind != state.KindArticle {
+			continue
+		}
+		if p.ContentHash == record.ContentHash {
+			return verdictUnchanged
+		}
+		updated = true
+	}
+	if updated {
+		return verdictUpdated
+	}
+
+	if p, ok := r.memory.articleByHash(r.ctx, record.ContentHash); ok && !slices.Contains(urls, p.URL) {
+		return verdictDuplicate
+	}
+	return verdictNew
+}
+
+// notModified handles a 304 answer to a conditional request: the page is
+// as the last run saw it, so it is not parsed.
+func (r *run) notModified(resp *colly.Response) {
+	prev, _ := resp.Ctx.GetAny(prevKey).(state.Page)
+	requested, _ := resp.Ctx.GetAny(requestedKey).(string)
+
+	r.count(func(s *Summary) {
+		s.NotModified++
+		if prev.Kind == state.KindArticle {
+			s.ArticlesUnchanged++
+		}
+	})
+	if requested != "" && prev.Kind != "" {
+		r.memory.seen(r.ctx, state.Page{URL: requested, Kind: prev.Kind, LastSeen: time.Now()})
+	}
+	r.logger.Debug("page not modified", zap.String("url", resp.Request.URL.String()))
+}
+
+// fetchedPage is the state of a page fetched in full, of the given kind.
+func (r *run) fetchedPage(pg *page, kind state.Kind) state.Page {
+	now := time.Now()
+	return state.Page{URL: pg.requested, Kind: kind, ETag: pg.etag, LastModified: pg.lastModified, LastSeen: now, LastFetched: now}
+}
+
+// applyNewsHint fills the record's empty title, publication time and
+// language from a Google News sitemap entry.
+func applyNewsHint(record *extract.Record, news *newsHint, loc *time.Location) {
+	if news == nil {
+		return
+	}
+
+	if record.Title == "" {
+		record.Title = news.title
+	}
+	if record.Lang == "" {
+		record.Lang = news.language
+	}
+	if record.Published == "" && news.published != "" {
+		if v, ok := date.ParseMachine(news.published, loc); ok && !v.Time.After(record.FetchedAt.Add(time.Minute)) {
+			record.Published = v.Format()
+			record.PublishedRaw = news.published
+			record.PublishedPrecision = v.Precision.String()
+		}
+	}
 }
 
 // fail counts and logs the failure of one URL. Requests canceled by a

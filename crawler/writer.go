@@ -32,6 +32,8 @@ type batchWriter struct {
 	interval  time.Duration
 	logger    *zap.Logger
 	onFailure func()
+	// onWritten, when set, receives each batch the sink accepted.
+	onWritten func(batch []*extract.Record)
 
 	// written is read while the writer runs, for progress reports.
 	written atomic.Int64
@@ -105,6 +107,9 @@ func (w *batchWriter) flush(ctx context.Context, batch []*extract.Record) {
 	}
 
 	w.written.Add(int64(len(batch)))
+	if w.onWritten != nil {
+		w.onWritten(batch)
+	}
 	w.logger.Debug("records written", zap.Int("records", len(batch)), zap.Duration("duration", time.Since(start)))
 }
 

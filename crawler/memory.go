@@ -1,0 +1,202 @@
+package crawler
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/gleanerhq/gleaner/crawler/state"
+	"github.com/gleanerhq/gleaner/extract"
+)
+
+// stateFlushSize is the number of seen pages buffered before they are
+// written to the crawl state in one transaction.
+const stateFlushSize = 500
+
+// memory connects one run to the crawl state: it looks up what earlier
+// runs saw, decides which known articles need no request, and saves what
+// this run sees. Articles are saved only after the sinks accepted their
+// records, so a run killed in between fetches them again next time. With
+// no store every method is a no-op and every page is new.
+type memory struct {
+	store   state.Store // nil: no state
+	full    bool        // ignore the state for skips and conditional requests
+	recheck time.Duration
+	logger  *zap.Logger
+
+	mu      sync.Mutex
+	seenBuf []state.Page
+	pending map[*extract.Record][]state.Page
+	failed  bool // a state error was logged; later ones are not
+}
+
+func newMemory(store state.Store, full bool, recheck time.Duration, logger *zap.Logger) *memory {
+	return &memory{
+		store:   store,
+		full:    full,
+		recheck: recheck,
+		logger:  logger,
+		pending: make(map[*extract.Record][]state.Page),
+	}
+}
+
+// lookup returns what the state knows of the normalised URL key. With
+// --full, or without a store, it knows nothing.
+func (m *memory) lookup(ctx context.Context, key string) (state.Page, bool) {
+	if m.full {
+		return state.Page{}, false
+	}
+	return m.find(ctx, key)
+}
+
+// find returns what the state knows of the normalised URL key, with
+// --full too: the crawl still tells new articles from updated ones.
+func (m *memory) find(ctx context.Context, key string) (state.Page, bool) {
+	if m.store == nil {
+		return state.Page{}, false
+	}
+
+	p, ok, err := m.store.Page(ctx, key)
+	if err != nil {
+		m.warn("crawl state read failed; the page is fetched as new", err, zap.String("url", key))
+		return state.Page{}, false
+	}
+	return p, ok
+}
+
+// skip reports whether a known page needs no request at all: an article
+// that an earlier run wrote, found again by a link of this run (seeds are
+// always requested), that no feed dates after its last fetch and that is
+// older than recheck_within.
+func (m *memory) skip(prev state.Page, l link, depth int, now time.Time) bool {
+	if prev.Kind != state.KindArticle || depth <= 1 {
+		return false
+	}
+	if !l.modified.IsZero() && l.modified.After(prev.LastFetched) {
+		return false
+	}
+	if m.recheck > 0 && now.Sub(prev.FirstSeen) < m.recheck {
+		return false
+	}
+	return true
+}
+
+// conditionalHeader returns the If-None-Match and If-Modified-Since
+// headers for a page fetched before, or nil when it has no validators.
+func conditionalHeader(prev state.Page) http.Header {
+	if prev.ETag == "" && prev.LastModified == "" {
+		return nil
+	}
+
+	h := http.Header{}
+	if prev.ETag != "" {
+		h.Set("If-None-Match", prev.ETag)
+	}
+	if prev.LastModified != "" {
+		h.Set("If-Modified-Since", prev.LastModified)
+	}
+	return h
+}
+
+// articleByHash returns a known article with the content hash, or false.
+func (m *memory) articleByHash(ctx context.Context, hash string) (state.Page, bool) {
+	if m.store == nil || hash == "" {
+		return state.Page{}, false
+	}
+
+	p, ok, err := m.store.ArticleByHash(ctx, hash)
+	if err != nil {
+		m.warn("crawl state read failed", err, zap.String("content_hash", hash))
+		return state.Page{}, false
+	}
+	return p, ok
+}
+
+// seen buffers pages to save; they are written in batches.
+func (m *memory) seen(ctx context.Context, pages ...state.Page) {
+	if m.store == nil {
+		return
+	}
+
+	m.mu.Lock()
+	m.seenBuf = append(m.seenBuf, pages...)
+	var batch []state.Page
+	if len(m.seenBuf) >= stateFlushSize {
+		batch, m.seenBuf = m.seenBuf, nil
+	}
+	m.mu.Unlock()
+
+	m.put(ctx, batch)
+}
+
+// hold keeps an article's pages until its record is written.
+func (m *memory) hold(record *extract.Record, pages []state.Page) {
+	if m.store == nil {
+		return
+	}
+
+	m.mu.Lock()
+	m.pending[record] = pages
+	m.mu.Unlock()
+}
+
+// written saves the pages of records the sinks accepted. The batch writer
+// calls it after each successful write.
+func (m *memory) written(ctx context.Context, batch []*extract.Record) {
+	if m.store == nil {
+		return
+	}
+
+	var pages []state.Page
+	m.mu.Lock()
+	for _, record := range batch {
+		pages = append(pages, m.pending[record]...)
+		delete(m.pending, record)
+	}
+	m.mu.Unlock()
+
+	m.put(ctx, pages)
+}
+
+// flush writes the buffered pages. Pages of records never written (lost
+// in a failed sink write) are dropped, so the next run fetches them again.
+func (m *memory) flush(ctx context.Context) {
+	if m.store == nil {
+		return
+	}
+
+	m.mu.Lock()
+	batch := m.seenBuf
+	m.seenBuf = nil
+	m.mu.Unlock()
+
+	m.put(ctx, batch)
+}
+
+func (m *memory) put(ctx context.Context, pages []state.Page) {
+	if len(pages) == 0 {
+		return
+	}
+	if err := m.store.PutPages(context.WithoutCancel(ctx), pages...); err != nil {
+		m.warn("crawl state write failed; the next run fetches these pages again", err, zap.Int("pages", len(pages)))
+	}
+}
+
+// warn logs the first state error of the run at Warn level and the rest at
+// Debug, so a broken state file does not flood the log.
+func (m *memory) warn(msg string, err error, fields ...zap.Field) {
+	m.mu.Lock()
+	first := !m.failed
+	m.failed = true
+	m.mu.Unlock()
+
+	fields = append(fields, zap.Error(err))
+	if first {
+		m.logger.Warn(msg, fields...)
+		return
+	}
+	m.logger.Debug(msg, fields...)
+}

@@ -1,0 +1,330 @@
+package crawler
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// changingSite is a news site whose articles and listing a test can
+// change between crawls. Every page carries an ETag, and a request whose
+// If-None-Match matches gets 304 Not Modified.
+type changingSite struct {
+	mu       sync.Mutex
+	articles map[int]string // id to the article's text
+	lastmod  map[int]time.Time
+	requests map[string]int // path to full (200) responses
+	notMod   map[string]int // path to 304 responses
+	srv      *httptest.Server
+}
+
+func newChangingSite(t *testing.T, ids ...int) *changingSite {
+	t.Helper()
+
+	s := &changingSite{articles: map[int]string{}, lastmod: map[int]time.Time{}, requests: map[string]int{}, notMod: map[string]int{}}
+	for _, id := range ids {
+		s.set(id, fmt.Sprintf("First version of story %d.", id), time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// set adds or changes an article.
+func (s *changingSite) set(id int, text string, modified time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	s.articles[id] = text
+	s.lastmod[id] = modified
+}
+
+func (s *changingSite) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	var body, contentType string
+	switch {
+	case r.URL.Path == "/robots.txt":
+		body, contentType = "User-agent: *\nAllow: /\n", "text/plain"
+	case r.URL.Path == "/":
+		body, contentType = s.listing(), "text/html; charset=utf-8"
+	case r.URL.Path == "/sitemap.xml":
+		body, contentType = s.sitemap(), "application/xml"
+	case strings.HasPrefix(r.URL.Path, "/story/"):
+		var id int
+		if _, err := fmt.Sscanf(r.URL.Path, "/story/%d", &id); err != nil || s.articles[id] == "" {
+			http.NotFound(w, r)
+			return
+		}
+		body, contentType = s.article(id), "text/html; charset=utf-8"
+	default:
+		http.NotFound(w, r)
+		return
+	}
+
+	etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(body)))
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		s.notMod[r.URL.Path]++
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	s.requests[r.URL.Path]++
+	w.Header().Set("Content-Type", contentType)
+	fmt.Fprint(w, body)
+}
+
+func (s *changingSite) ids() []int {
+	ids := make([]int, 0, len(s.articles))
+	for id := range s.articles {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	return ids
+}
+
+func (s *changingSite) listing() string {
+	var b strings.Builder
+	b.WriteString(`<html><head><title>Harbour Times</title></head><body><h1>Latest</h1><ul>`)
+	for _, id := range s.ids() {
+		fmt.Fprintf(&b, `<li><a href="/story/%d">Story %d</a></li>`, id, id)
+	}
+	b.WriteString(`</ul></body></html>`)
+	return b.String()
+}
+
+func (s *changingSite) sitemap() string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+	for _, id := range s.ids() {
+		fmt.Fprintf(&b, `<url><loc>%s/story/%d</loc><lastmod>%s</lastmod></url>`, s.srv.URL, id, s.lastmod[id].Format(time.RFC3339))
+	}
+	b.WriteString(`</urlset>`)
+	return b.String()
+}
+
+func (s *changingSite) article(id int) string {
+	text := s.articles[id]
+	return fmt.Sprintf(`<html><head><title>Story %d</title>
+<meta property="article:published_time" content="2026-03-01T07:00:00Z"></head>
+<body><article><h1>Story %d of the harbour</h1>
+<p>%s The ferry left the north quay at seven, carrying passengers and cyclists across the estuary.</p>
+<p>Engineers replaced the engine that failed twice last year, and the operator expects a busy summer season on the route.</p>
+<p>Regular passengers welcomed the return of the service after months of replacement buses around the water.</p>
+</article></body></html>`, id, id, text)
+}
+
+// counts returns the full responses and the 304 answers for path.
+func (s *changingSite) counts(path string) (full, notModified int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	return s.requests[path], s.notMod[path]
+}
+
+// resetCounts forgets the requests seen so far.
+func (s *changingSite) resetCounts() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+
+	s.requests = map[string]int{}
+	s.notMod = map[string]int{}
+}
+
+func TestCrawlStateSecondRunWritesOnlyChanges(t *testing.T) {
+	site := newChangingSite(t, 1, 2, 3, 4, 5)
+	stateDir := t.TempDir()
+	sinks, out := openTestSinks(t)
+
+	crawl := func(recheck time.Duration) Summary {
+		t.Helper()
+		cfg := testConfig(t, site.srv.URL+"/")
+		cfg.StateFile = filepath.Join(stateDir, "state.db")
+		cfg.RecheckWithin = recheck
+		return runCrawl(t, cfg, sinks)
+	}
+
+	first := crawl(0)
+	if first.ArticlesNew != 5 || first.Articles != 5 {
+		t.Fatalf("first run: %d new, %d written, want 5 and 5", first.ArticlesNew, first.Articles)
+	}
+
+	// Second run, nothing changed: the listing answers 304, so no article
+	// is requested and nothing is written.
+	site.resetCounts()
+	second := crawl(0)
+	if second.Articles != 0 || second.NotModified != 1 {
+		t.Errorf("second run: %d written, %d not modified, want 0 and 1", second.Articles, second.NotModified)
+	}
+	if full, notMod := site.counts("/"); full != 0 || notMod != 1 {
+		t.Errorf("second run listing: %d full, %d 304, want 0 and 1", full, notMod)
+	}
+	for id := 1; id <= 5; id++ {
+		if full, notMod := site.counts(fmt.Sprintf("/story/%d", id)); full+notMod != 0 {
+			t.Errorf("second run requested /story/%d", id)
+		}
+	}
+	if full, _ := site.counts("/robots.txt"); full != 0 {
+		t.Errorf("second run fetched robots.txt again: %d times", full)
+	}
+
+	// One article changes and one is added. Known articles are checked
+	// again (recheck_within covers them), so the change is seen.
+	site.set(3, "Second version of story 3, corrected.", time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+	site.set(6, "First version of story 6.", time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	site.resetCounts()
+	third := crawl(time.Hour)
+	if third.ArticlesNew != 1 || third.ArticlesUpdated != 1 || third.Articles != 2 {
+		t.Errorf("third run: %d new, %d updated, %d written, want 1, 1 and 2", third.ArticlesNew, third.ArticlesUpdated, third.Articles)
+	}
+	if third.ArticlesUnchanged != 4 || third.NotModified != 4 {
+		t.Errorf("third run: %d unchanged, %d not modified, want 4 and 4", third.ArticlesUnchanged, third.NotModified)
+	}
+
+	lines := readJSONL(t, out.jsonl)
+	if len(lines) != 7 {
+		t.Fatalf("jsonl has %d lines, want 5 + 2", len(lines))
+	}
+	if got := lines[5].URL + " " + lines[6].URL; !strings.Contains(got, "/story/3") || !strings.Contains(got, "/story/6") {
+		t.Errorf("last two records: %s", got)
+	}
+
+	rows := readSQLite(t, out.sqlite)
+	if len(rows) != 6 {
+		t.Fatalf("sqlite has %d rows, want 6", len(rows))
+	}
+	for _, row := range rows {
+		if strings.HasSuffix(row.url, "/story/3") && !strings.Contains(row.body, "Second version") {
+			t.Errorf("story 3 not updated in sqlite: %q", row.body)
+		}
+	}
+}
+
+func TestCrawlStateSitemapLastmodTriggersRecheck(t *testing.T) {
+	site := newChangingSite(t, 1, 2, 3)
+	stateFile := filepath.Join(t.TempDir(), "state.db")
+	sinks, out := openTestSinks(t)
+
+	crawl := func() Summary {
+		t.Helper()
+		cfg := testConfig(t, site.srv.URL+"/sitemap.xml")
+		cfg.StateFile = stateFile
+		return runCrawl(t, cfg, sinks)
+	}
+
+	if first := crawl(); first.ArticlesNew != 3 {
+		t.Fatalf("first run: %d new, want 3", first.ArticlesNew)
+	}
+
+	// The sitemap dates story 2 after the first run: only it is requested.
+	site.set(2, "Second version of story 2.", time.Now().Add(time.Minute))
+	site.resetCounts()
+	second := crawl()
+	if second.ArticlesUpdated != 1 || second.Articles != 1 {
+		t.Errorf("second run: %d updated, %d written, want 1 and 1", second.ArticlesUpdated, second.Articles)
+	}
+	for _, id := range []int{1, 3} {
+		if full, notMod := site.counts(fmt.Sprintf("/story/%d", id)); full+notMod != 0 {
+			t.Errorf("second run requested unchanged /story/%d", id)
+		}
+	}
+	if full, _ := site.counts("/story/2"); full != 1 {
+		t.Errorf("second run fetched /story/2 %d times, want 1", full)
+	}
+	if n := len(readJSONL(t, out.jsonl)); n != 4 {
+		t.Errorf("jsonl has %d lines, want 3 + 1", n)
+	}
+}
+
+func TestCrawlStateFullIgnoresState(t *testing.T) {
+	site := newChangingSite(t, 1, 2)
+	stateFile := filepath.Join(t.TempDir(), "state.db")
+	sinks, _ := openTestSinks(t)
+
+	cfg := testConfig(t, site.srv.URL+"/")
+	cfg.StateFile = stateFile
+	runCrawl(t, cfg, sinks)
+
+	site.resetCounts()
+	c, err := New(cfg, sinks, Options{Full: true, FlushInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := c.Run(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Articles != 2 || full.ArticlesUnchanged != 2 || full.NotModified != 0 {
+		t.Errorf("--full run: %d written, %d unchanged, %d not modified, want 2, 2 and 0", full.Articles, full.ArticlesUnchanged, full.NotModified)
+	}
+	if n, _ := site.counts("/"); n != 1 {
+		t.Errorf("--full run fetched the listing %d times in full, want 1", n)
+	}
+}
+
+func TestCrawlStateCanonicalMergesAcrossRuns(t *testing.T) {
+	var mu sync.Mutex
+	requests := map[string]int{}
+	first := true
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests[r.URL.RequestURI()]++
+		isFirst := first
+		mu.Unlock()
+
+		switch r.URL.Path {
+		case "/":
+			w.Header().Set("Content-Type", "text/html")
+			target := "/print/7"
+			if !isFirst {
+				target = "/story/7"
+			}
+			fmt.Fprintf(w, `<html><body><a href="%s">Story</a></body></html>`, target)
+		case "/print/7", "/story/7":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprintf(w, `<html><head><title>Council approves the new bridge</title><link rel="canonical" href="/story/7"></head>
+<body><article><h1>Council approves the new bridge</h1><p>The council voted on Tuesday to build a footbridge across the river, after two years of consultation with residents.</p>
+<p>Construction starts in the spring and should take eighteen months, the council said in a statement.</p></article></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+
+	stateFile := filepath.Join(t.TempDir(), "state.db")
+	sinks, _ := openTestSinks(t)
+	crawl := func() Summary {
+		t.Helper()
+		cfg := testConfig(t, srv.URL+"/")
+		cfg.StateFile = stateFile
+		cfg.Articles = []*regexp.Regexp{regexp.MustCompile(`/(story|print)/\d+$`)}
+		return runCrawl(t, cfg, sinks)
+	}
+
+	if s := crawl(); s.ArticlesNew != 1 {
+		t.Fatalf("first run: %d new, want 1", s.ArticlesNew)
+	}
+
+	// The listing now links the canonical URL: known, so not requested.
+	mu.Lock()
+	first = false
+	mu.Unlock()
+	second := crawl()
+	if second.Articles != 0 || second.ArticlesUnchanged != 1 {
+		t.Errorf("second run: %d written, %d unchanged, want 0 and 1", second.Articles, second.ArticlesUnchanged)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if requests["/story/7"] != 0 {
+		t.Errorf("canonical URL requested %d times in the second run, want 0", requests["/story/7"])
+	}
+}
