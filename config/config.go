@@ -96,6 +96,10 @@ type Config struct {
 	// RespectRobotsTxt is true when the crawler must obey the sites' robots.txt files.
 	RespectRobotsTxt bool
 
+	// SitemapsFromRobots makes the crawl follow the Sitemap lines of the
+	// robots.txt files it reads, as if they were seeds.
+	SitemapsFromRobots bool
+
 	// ConnectTimeout is the time limit for opening a connection, the TLS
 	// handshake included.
 	ConnectTimeout time.Duration

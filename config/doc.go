@@ -174,6 +174,11 @@
 // path resolves against the configuration's folder; "-", an empty path and
 // a path ending in "/" are problems.
 //
+// sitemaps_from_robots (optional, default false): when true, the crawl
+// reads the Sitemap lines of each robots.txt file it fetches and follows
+// those sitemaps as it follows seeds. It needs respect_robots_txt, because
+// without it no robots.txt is fetched.
+//
 // state_file (optional, default out/gleaner-state.db in the configuration's
 // folder): the SQLite file where a crawl keeps what the next run needs:
 // the URLs seen, the content hash of each article written, the ETag and

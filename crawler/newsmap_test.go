@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 )
 
@@ -49,5 +50,48 @@ func TestCrawlNewsSitemapFillsMissingDate(t *testing.T) {
 	}
 	if got := published[srv.URL+"/story/dated"]; got != "2026-02-27T10:00:00+00:00" {
 		t.Errorf("dated page published = %q, want the page's own date", got)
+	}
+}
+
+func TestCrawlSitemapsFromRobots(t *testing.T) {
+	mux := http.NewServeMux()
+	var base string
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "User-agent: *\nAllow: /\nSitemap: %s/sitemap.xml\nSitemap: https://elsewhere.example/sitemap.xml\n", base)
+	})
+	mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<urlset><url><loc>%s/story/from-sitemap</loc></url></urlset>`, base)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/" {
+			fmt.Fprint(w, `<html><body><p>Front page without links.</p></body></html>`)
+			return
+		}
+		fmt.Fprintf(w, `<html><head><title>Tide tables change</title></head><body><article><h1>Tide tables change</h1>
+<p>The harbour office published new tide tables that take the dredging of the channel into account, for %s.</p>
+<p>Skippers are asked to check the new times before they leave the marina this weekend.</p></article></body></html>`, r.URL.Path)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	base = srv.URL
+
+	for _, on := range []bool{false, true} {
+		t.Run(fmt.Sprint("sitemaps_from_robots=", on), func(t *testing.T) {
+			cfg := testConfig(t, srv.URL+"/")
+			cfg.SitemapsFromRobots = on
+			cfg.Articles = []*regexp.Regexp{regexp.MustCompile(`/story/`)}
+			sinks, _ := openTestSinks(t)
+			summary := runCrawl(t, cfg, sinks)
+
+			want := 0
+			if on {
+				want = 1
+			}
+			if summary.Articles != want {
+				t.Errorf("wrote %d articles, want %d", summary.Articles, want)
+			}
+		})
 	}
 }

@@ -67,6 +67,10 @@ type robotsCache struct {
 	maxWait    time.Duration
 	logger     *zap.Logger
 
+	// onSitemaps, when set, receives the Sitemap lines of every robots.txt
+	// file the cache reads, with the URL of that file.
+	onSitemaps func(robotsURL *url.URL, sitemaps []string)
+
 	mu      sync.Mutex
 	entries map[string]*robotsEntry
 }
@@ -203,8 +207,12 @@ func (c *robotsCache) refresh(ctx context.Context, e *robotsEntry, u *url.URL) e
 	fields := []zap.Field{zap.String("url", robotsURL.String()), zap.Int("status", res.status)}
 	switch {
 	case res.err == nil && res.status >= 200 && res.status < 300:
-		group := robots.Parse(res.body, u.Host).Group(c.userAgent)
+		rules := robots.Parse(res.body, u.Host)
+		group := rules.Group(c.userAgent)
 		c.ready(e, group, now)
+		if c.onSitemaps != nil && len(rules.Sitemaps()) > 0 {
+			c.onSitemaps(robotsURL, rules.Sitemaps())
+		}
 		if group.CrawlDelay > 0 {
 			floor := c.limiter.setCrawlDelay(u.Host, group.CrawlDelay)
 			c.logger.Debug("robots.txt crawl-delay applied", append(fields,

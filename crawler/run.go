@@ -77,6 +77,9 @@ func newRun(parent context.Context, c *Crawler, store state.Store) *run {
 	if store != nil && r.transport.robots != nil {
 		r.transport.robots.remember(store)
 	}
+	if c.cfg.SitemapsFromRobots && r.transport.robots != nil {
+		r.transport.robots.onSitemaps = r.followSitemaps
+	}
 	r.bound = newBound(c.opts)
 	r.transport.stopped = r.bound.stopped
 	r.redirects = &redirectPolicy{max: c.cfg.MaxRedirects, scope: r.scope, claim: r.claimRedirect}
@@ -289,6 +292,20 @@ func (r *run) claimRedirect(target, origin string) bool {
 		}
 	}
 	return r.claim(target, origin)
+}
+
+// followSitemaps queues the sitemaps a robots.txt file lists, as seeds,
+// when they are in the crawl's scope.
+func (r *run) followSitemaps(robotsURL *url.URL, sitemaps []string) {
+	for _, raw := range sitemaps {
+		u, ok := parseLink(raw)
+		if !ok || !r.scope.allowsLink(robotsURL, u) {
+			r.logger.Debug("sitemap from robots.txt out of scope", zap.String("robots", robotsURL.String()), zap.String("sitemap", raw))
+			continue
+		}
+		r.logger.Debug("sitemap from robots.txt", zap.String("robots", robotsURL.String()), zap.String("sitemap", u.String()))
+		r.enqueue(u, 1, link{})
+	}
 }
 
 // follow queues the links of the page at from that are in scope, within

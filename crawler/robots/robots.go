@@ -37,7 +37,17 @@ const maxCrawlDelay = 24 * time.Hour
 // Rules is a parsed robots.txt file. The zero value and nil allow every
 // path. A Rules is safe for concurrent use.
 type Rules struct {
-	groups []group
+	groups   []group
+	sitemaps []string
+}
+
+// Sitemaps returns the values of the file's Sitemap lines, in file order.
+// They belong to no group and should be absolute URLs.
+func (r *Rules) Sitemaps() []string {
+	if r == nil {
+		return nil
+	}
+	return r.sitemaps
 }
 
 // group is one group of the file: the user agents it names and its rules.
@@ -93,6 +103,11 @@ func Parse(body []byte, host string) *Rules {
 			inRules = true
 			if pattern, ok := rulePattern(value, host); ok {
 				current.rules = append(current.rules, rule{allow: key == "allow", pattern: pattern})
+			}
+
+		case "sitemap", "site-map":
+			if value != "" {
+				rules.sitemaps = append(rules.sitemaps, value)
 			}
 
 		case "crawl-delay", "crawldelay":

@@ -1,6 +1,7 @@
 package robots
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +188,30 @@ func TestMatch(t *testing.T) {
 				t.Errorf("Match(%q, %q) = %v, want %v", tt.pattern, tt.path, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestSitemaps(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want []string
+	}{
+		{"none", "user-agent: *\ndisallow: /x\n", nil},
+		{"outside groups", "Sitemap: https://news.example/sitemap.xml\nuser-agent: *\ndisallow: /x\nsitemap: https://news.example/news.xml\n",
+			[]string{"https://news.example/sitemap.xml", "https://news.example/news.xml"}},
+		{"empty value", "sitemap:\n", nil},
+		{"before any group", "SITEMAP: https://news.example/a.xml.gz\n", []string{"https://news.example/a.xml.gz"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Parse([]byte(tt.body), "news.example").Sitemaps()
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Sitemaps() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := (*Rules)(nil).Sitemaps(); got != nil {
+		t.Errorf("nil Rules: %q", got)
 	}
 }
