@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"net/url"
 	"slices"
@@ -39,9 +40,14 @@ type run struct {
 	bound     *bound
 	memory    *memory
 
-	mu      sync.Mutex
-	queued  map[string]string // queued and redirected-to URLs, to the first URL of the request that claimed them (see claim)
-	stored  map[string]bool   // final, requested and canonical URLs and body hashes of written records
+	mu sync.Mutex
+	// The seen sets hold 64-bit hashes of the URLs, not the URLs, so that a
+	// long crawl's memory grows by a few bytes per URL. With a per-run
+	// random seed, the chance that any two of a million URLs collide is
+	// below one in 10^7 (the birthday bound: n²/2^65).
+	seed    maphash.Seed
+	queued  map[uint64]uint64   // queued and redirected-to URLs, to the first URL of the request that claimed them (see claim)
+	stored  map[uint64]struct{} // final, requested and canonical URLs and body hashes of written records
 	summary Summary
 }
 
@@ -60,8 +66,9 @@ func newRun(parent context.Context, c *Crawler, store state.Store) *run {
 		scope:     &scope{cfg: c.cfg, files: c.files},
 		transport: fetching.transport,
 		fetching:  fetching,
-		queued:    make(map[string]string),
-		stored:    make(map[string]bool),
+		seed:      maphash.MakeSeed(),
+		queued:    make(map[uint64]uint64),
+		stored:    make(map[uint64]struct{}),
 		summary: Summary{
 			Errors:           make(map[string]int),
 			ProfileFallbacks: make(map[string]map[string]int),
@@ -272,13 +279,14 @@ func (r *run) claim(key, origin string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 
-	if owner, ok := r.queued[key]; ok {
-		return origin != "" && owner == origin
+	k := maphash.String(r.seed, key)
+	if owner, ok := r.queued[k]; ok {
+		return origin != "" && owner == maphash.String(r.seed, origin)
 	}
 	if origin == "" {
 		origin = key
 	}
-	r.queued[key] = origin
+	r.queued[k] = maphash.String(r.seed, origin)
 	return true
 }
 
@@ -529,7 +537,7 @@ func (r *run) store(record *extract.Record, pg *page) {
 
 	r.mu.Lock()
 	for _, key := range keys {
-		if r.stored[key] {
+		if _, ok := r.stored[maphash.String(r.seed, key)]; ok {
 			r.summary.Duplicates++
 			r.mu.Unlock()
 			r.logger.Debug("duplicate article skipped", zap.String("url", record.URL), zap.String("duplicate_of", key))
@@ -537,7 +545,7 @@ func (r *run) store(record *extract.Record, pg *page) {
 		}
 	}
 	for _, key := range keys {
-		r.stored[key] = true
+		r.stored[maphash.String(r.seed, key)] = struct{}{}
 	}
 	r.mu.Unlock()
 
