@@ -23,6 +23,7 @@ const (
 	requestedKey = "gleaner.requested" // string: the URL before redirects
 	prevKey      = "gleaner.prev"      // state.Page: what earlier runs saw of the URL
 	linkKey      = "gleaner.link"      // link: the hints of the link that led here
+	handledKey   = "gleaner.handled"   // bool: a response or error callback ran
 )
 
 // bodyKind is the kind of document a response body contains.

@@ -86,10 +86,11 @@ func (p *retryPolicy) retry(ctx context.Context, r *colly.Response, err error) (
 		}
 	}
 
+	// Every collector runs synchronously: Retry makes the next attempt,
+	// whose own callbacks count its outcome, and returns that outcome's
+	// error. The attempt is handled either way.
 	r.Ctx.Put(retriesKey, retries+1)
-	if err := r.Request.Retry(); err != nil {
-		return false, fmt.Errorf("retry: %w", err)
-	}
+	_ = r.Request.Retry()
 	return true, nil
 }
 

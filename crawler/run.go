@@ -39,6 +39,7 @@ type run struct {
 	writer    *batchWriter
 	bound     *bound
 	memory    *memory
+	queue     *workQueue
 
 	mu sync.Mutex
 	// The seen sets hold 64-bit hashes of the URLs, not the URLs, so that a
@@ -87,13 +88,14 @@ func newRun(parent context.Context, c *Crawler, store state.Store) *run {
 	if c.cfg.SitemapsFromRobots && r.transport.robots != nil {
 		r.transport.robots.onSitemaps = r.followSitemaps
 	}
+	r.queue = newWorkQueue()
 	r.bound = newBound(c.opts)
 	r.transport.stopped = r.bound.stopped
 	r.redirects = &redirectPolicy{max: c.cfg.MaxRedirects, scope: r.scope, claim: r.claimRedirect}
 
 	r.web = newCollector(collectorSettings{
 		ctx:       ctx,
-		async:     true,
+		async:     false, // the work queue's workers run the requests
 		userAgent: c.cfg.UserAgent,
 		bodyLimit: r.policy.collyBodyLimit(),
 		transport: r.transport,
@@ -118,9 +120,10 @@ func newRun(parent context.Context, c *Crawler, store state.Store) *run {
 	return r
 }
 
-// start launches the writer and queues the seeds.
+// start launches the writer and the workers and queues the seeds.
 func (r *run) start() {
 	go r.writer.run(r.ctx)
+	r.queue.start(max(minWorkers, 8*r.c.cfg.Parallelism), r.do)
 
 	r.logger.Info("crawl started", append([]zap.Field{
 		zap.Int("seeds", len(r.c.seeds)),
@@ -133,11 +136,20 @@ func (r *run) start() {
 	}
 }
 
-// wait returns when no request is left. File pages only lead to files and
-// web pages only to the web, so each collector only adds to its own queue.
+// wait returns when no request is left.
 func (r *run) wait() {
-	r.web.Wait()
-	r.files.Wait()
+	r.queue.wait()
+}
+
+// do runs one queued request with its collector, callbacks included. A
+// synchronous collector returns the error its OnError callback already
+// handled; only an error raised before the request started is counted
+// here.
+func (r *run) do(req queuedRequest) {
+	err := req.collector.Request(http.MethodGet, req.url, nil, req.ctx, req.header)
+	if handled, _ := req.ctx.GetAny(handledKey).(bool); err != nil && !handled {
+		r.fail(newFetchError(req.url, 0, err))
+	}
 }
 
 // finish writes what is left, closes the sink and builds the summary.
@@ -264,9 +276,7 @@ func (r *run) enqueue(u *url.URL, depth int, l link) {
 		header = conditionalHeader(prev)
 	}
 
-	if err := collector.Request(http.MethodGet, key, nil, requestCtx, header); err != nil {
-		r.fail(newFetchError(key, 0, err))
-	}
+	r.queue.push(queuedRequest{collector: collector, url: key, ctx: requestCtx, header: header})
 }
 
 // claim records the URL key as queued, and reports whether it may be
@@ -357,6 +367,7 @@ func (r *run) follow(from *url.URL, depth int, links []link, limit int) {
 // allows, counts URLs that robots.txt forbids as blocked, and counts the
 // rest as failures.
 func (r *run) onError(resp *colly.Response, err error) {
+	resp.Ctx.Put(handledKey, true)
 	if resp.StatusCode > 0 {
 		r.countFetched()
 	}
@@ -388,6 +399,7 @@ func (r *run) onError(resp *colly.Response, err error) {
 
 // onResponse handles a successful response: a page or a feed.
 func (r *run) onResponse(resp *colly.Response) {
+	resp.Ctx.Put(handledKey, true)
 	r.countFetched()
 
 	if err := checkBody(resp); err != nil {
