@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 const crawlUsage = `Usage: gleaner crawl --config FILE [--log-format console|json] [--log-level LEVEL]
                      [--max-pages N] [--max-duration D] [--max-depth N] [--summary-json FILE]
+                     [--progress auto|always|never] [--metrics-addr HOST:PORT] [--every D]
 
 Runs the crawl a YAML configuration describes: visits the seeds, follows
 links within the allowed domains up to max_depth, extracts every article
@@ -46,7 +48,10 @@ Ctrl-C (SIGINT) or SIGTERM stops the crawl cleanly: no new request starts,
 the requests in flight are canceled, the records extracted so far are
 written, and the sinks are closed. A second signal quits at once, without
 waiting for the sinks: records not yet written or spooled are lost, and the
-next run fetches their pages again.
+next run fetches their pages again. With --every, the first signal ends
+the run going on this way and starts no other; between runs it ends the
+command at once. The run lock is held from the start to the end of the
+command, across all its runs.
 
 Flags:
   --config FILE
@@ -75,7 +80,25 @@ Flags:
         exit status. The file is replaced atomically. A crawl that exits
         with status 3, or with a usage or configuration error, leaves it
         as it was. When the file cannot be written, a crawl that would
-        have exited with status 0 exits with status 1.
+        have exited with status 0 exits with status 1. With --every, the
+        file is rewritten after every run.
+  --progress auto|always|never
+        show a status line on standard error, redrawn every second: pages
+        fetched, articles, listings, failed pages, pages per second since
+        the run started, and the time elapsed (default auto: only when
+        standard error is a terminal, so cron logs and pipes get none)
+  --metrics-addr HOST:PORT
+        serve Prometheus metrics at http://HOST:PORT/metrics while the
+        command runs, such as 127.0.0.1:9464; an empty HOST listens on
+        every interface. An invalid address or a port in use stops the
+        command with status 1 before it crawls
+  --every D
+        crawl again every D, start to start, in this process, until
+        SIGINT or SIGTERM; D is at least 1m. Each run loads the
+        configuration again, so edits apply to the next run; a run whose
+        configuration has become invalid is logged and skipped. A run that
+        lasts longer than D is followed by the next at once, with a
+        warning. --max-pages and --max-duration bound each run
 
 Records reach every sink at least once. A sink that fails is retried with
 backoff; while it stays down its records wait in a spool file in spool_dir
@@ -90,7 +113,10 @@ configuration error or a failed sink (with on_sink_error: stop, or when
 records could not even be spooled); 2 when the crawl ran to its end but
 some pages failed (the summary lists them by kind) or records went to a
 spool or to a rejected file; 3 when another crawl holds the lock; 130 when
-interrupted.
+interrupted. With --every, the command ends only before the first run
+(status 1 for a usage, configuration or --metrics-addr error, 3 for the
+lock) or with 130 after a signal. The status of each run is in its
+summary, in its --summary-json file and in the log.
 
 Example, an offline crawl of the saved demo site:
   gleaner crawl --config examples/demo.yaml
@@ -105,6 +131,9 @@ type crawlFlags struct {
 	maxDuration time.Duration
 	maxDepth    int // -1 keeps the configuration's max_depth
 	summaryJSON string
+	progress    string        // progressAuto, progressAlways or progressNever
+	metricsAddr string        // HOST:PORT; "" serves no metrics
+	every       time.Duration // 0 runs once
 }
 
 // parseCrawlFlags reads the command line of "gleaner crawl". stop is true
@@ -118,6 +147,9 @@ func parseCrawlFlags(args []string, stdout, stderr io.Writer) (flags crawlFlags,
 	fs.DurationVar(&flags.maxDuration, "max-duration", 0, "stop after this long")
 	fs.IntVar(&flags.maxDepth, "max-depth", -1, "replaces max_depth of the configuration")
 	fs.StringVar(&flags.summaryJSON, "summary-json", "", "write the summary as JSON to this file")
+	fs.StringVar(&flags.progress, "progress", progressAuto, "auto, always or never")
+	fs.StringVar(&flags.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this HOST:PORT")
+	fs.DurationVar(&flags.every, "every", 0, "run the crawl again at this interval, start to start")
 
 	extra, stop, err := parseFlags(fs, args, crawlUsage, stdout)
 	switch {
@@ -133,30 +165,58 @@ func parseCrawlFlags(args []string, stdout, stderr io.Writer) (flags crawlFlags,
 		return flags, true, usageErrorf("crawl", "invalid --max-duration %s: give a duration such as 10m, or 0 for no limit", flags.maxDuration)
 	case flags.maxDepth < -1:
 		return flags, true, usageErrorf("crawl", "invalid --max-depth %d: give a depth, or 0 for no limit", flags.maxDepth)
+	case flags.progress != progressAuto && flags.progress != progressAlways && flags.progress != progressNever:
+		return flags, true, usageErrorf("crawl", "invalid --progress %q: use auto, always or never", flags.progress)
+	case flags.metricsAddr != "" && !isHostPort(flags.metricsAddr):
+		return flags, true, usageErrorf("crawl", "invalid --metrics-addr %q: give HOST:PORT, such as 127.0.0.1:9464", flags.metricsAddr)
+	case flags.every < 0:
+		return flags, true, usageErrorf("crawl", "invalid --every %s: give an interval such as 30m, or leave the flag out to run once", flags.every)
 	}
 	return flags, false, nil
 }
 
+// crawlEnv holds what tests replace in "gleaner crawl".
+type crawlEnv struct {
+	minEvery time.Duration // the shortest --every accepted
+	clock    clock         // the time source of the --every schedule
+
+	// metricsListening, when not nil, receives the address the metrics
+	// server listens on, before the first run starts.
+	metricsListening func(net.Addr)
+}
+
 // runCrawl runs "gleaner crawl".
 func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runCrawlWith(ctx, args, stdout, stderr, crawlEnv{minEvery: minEvery, clock: systemClock{}})
+}
+
+// runCrawlWith runs "gleaner crawl" in env.
+func runCrawlWith(ctx context.Context, args []string, stdout, stderr io.Writer, env crawlEnv) error {
 	flags, stop, err := parseCrawlFlags(args, stdout, stderr)
 	if stop {
 		return err
 	}
+	if flags.every > 0 && flags.every < env.minEvery {
+		return usageErrorf("crawl", "invalid --every %s: give at least %s", flags.every, env.minEvery)
+	}
 
-	logger, err := newLogger(flags.logFormat, flags.logLevel, stderr)
+	console := asStatusLineWriter(stderr)
+	logger, err := newLogger(flags.logFormat, flags.logLevel, console)
 	if err != nil {
 		return err
 	}
 	defer logger.Sync()
 
-	registry := sink.Default()
-	cfg, err := config.Load(flags.configFile, config.WithSinkCheck(sinkCheck(registry)))
+	cmd := &crawlCommand{
+		flags:    flags,
+		registry: sink.Default(),
+		stderr:   console,
+		logger:   logger,
+		progress: showsProgress(flags.progress, console),
+	}
+	cfg, err := cmd.loadConfig()
 	if err != nil {
 		return withCode(exitFailure, err)
-	}
-	if flags.maxDepth >= 0 {
-		cfg.MaxDepth = flags.maxDepth
 	}
 
 	lock, err := acquireRunLock(cfg.LockFile)
@@ -171,29 +231,30 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			logger.Warn("run lock not released cleanly", zap.Error(err))
 		}
 	}()
+	cmd.lockFile = cfg.LockFile
 
-	started := time.Now()
-	summary, err := crawl(ctx, cfg, registry, flags, logger)
-	printSummary(stderr, summary)
+	// The metrics server starts after the run lock is taken, so that a run
+	// that finds another one still going reports the lock (exit status 3)
+	// and not the port the other one listens on.
+	if flags.metricsAddr != "" {
+		server, err := cmd.serveMetrics(env.metricsListening)
+		if err != nil {
+			return err
+		}
+		defer cmd.stopMetrics(server)
+	}
 
-	if flags.summaryJSON == "" {
-		return err
+	if flags.every == 0 {
+		return cmd.runOnce(ctx, cfg)
 	}
-	runSummary := newRunSummary(summary, started, time.Since(started), exitCode(err), err)
-	writeErr := writeSummaryFile(flags.summaryJSON, runSummary)
-	if writeErr == nil {
-		return err
-	}
-	if err == nil {
-		return withCode(exitFailure, writeErr)
-	}
-	logger.Error("summary file not written", zap.String("path", flags.summaryJSON), zap.Error(writeErr))
-	return err
+	return cmd.repeat(ctx, cfg, env.clock)
 }
 
 // crawl runs the crawl of cfg and returns its summary and the error that
-// gives the exit code: nil, or one wrapped by withCode.
-func crawl(ctx context.Context, cfg *config.Config, registry *sink.Registry, flags crawlFlags, logger *zap.Logger) (crawler.Summary, error) {
+// gives the exit code: nil, or one wrapped by withCode. watch is called
+// with the crawler before it runs and returns the function to call once
+// it has run.
+func crawl(ctx context.Context, cfg *config.Config, registry *sink.Registry, flags crawlFlags, logger *zap.Logger, watch func(*crawler.Crawler) (stop func())) (crawler.Summary, error) {
 	spoolDir := cfg.SpoolDir
 	if spoolDir == "" {
 		spoolDir = filepath.Join(cfg.Dir, config.DefaultSpoolDir)
@@ -216,7 +277,10 @@ func crawl(ctx context.Context, cfg *config.Config, registry *sink.Registry, fla
 		return crawler.Summary{}, withCode(exitFailure, err)
 	}
 
+	stopWatching := watch(c)
 	summary, err := c.Run(ctx)
+	stopWatching()
+
 	switch {
 	case summary.Interrupted:
 		return summary, withCode(exitInterrupted, err)

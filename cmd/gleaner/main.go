@@ -36,16 +36,23 @@ func main() {
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
-	go watchSignals(signals, done, os.Stderr, cancel, func() { os.Exit(exitInterrupted) })
+	// Every message goes through stderr, so that none is glued to the
+	// progress line of a crawl.
+	stderr := newStatusLineWriter(os.Stderr)
+	abort := func() {
+		stderr.clearStatus()
+		os.Exit(exitInterrupted)
+	}
+	go watchSignals(signals, done, stderr, cancel, abort)
 
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stdout, stderr)
 	close(done)
 	signal.Stop(signals)
 	cancel()
 
 	code := exitCode(err)
 	if err != nil && !errors.Is(err, errReported) {
-		fmt.Fprintf(os.Stderr, "gleaner: %v\n", err)
+		fmt.Fprintf(stderr, "gleaner: %v\n", err)
 	}
 	os.Exit(code)
 }
