@@ -111,12 +111,14 @@ type Summary struct {
 	Articles int
 
 	// Listings counts the listing pages, sitemaps and feeds that were read
-	// for their links only.
+	// for their links only: with article patterns, the pages that match
+	// none but are followed; without, the pages the extractor takes for
+	// listings.
 	Listings int
 
 	// Other counts the HTML pages that gave neither a record nor a listing:
-	// pages whose URL matches no article pattern, and pages the extractor
-	// took for articles but found no body in.
+	// pages that match no article pattern and are not followed, and pages
+	// the extractor took for articles but found no body in.
 	Other int
 
 	// ArticlesNew, ArticlesUpdated and ArticlesUnchanged split the articles

@@ -1,10 +1,9 @@
 package crawler
 
 import (
-	"net/http"
 	"sync"
 
-	"github.com/gocolly/colly/v2"
+	"github.com/gleanerhq/gleaner/crawler/state"
 )
 
 // minWorkers is the least number of requests a crawl runs at once, across
@@ -12,12 +11,14 @@ import (
 // them reach one host.
 const minWorkers = 32
 
-// queuedRequest is one request waiting for a worker.
+// queuedRequest is one request waiting for a worker: what the worker
+// needs to build it.
 type queuedRequest struct {
-	collector *colly.Collector
-	url       string
-	ctx       *colly.Context
-	header    http.Header
+	url   string      // normalised
+	file  bool        // a file:// URL, for the file collector
+	depth int         // 1 for a seed
+	link  link        // the feed's hints, without the URL
+	prev  *state.Page // what earlier runs saw of the URL, or nil
 }
 
 // workQueue holds the requests of a crawl until a worker takes them. The

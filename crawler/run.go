@@ -146,8 +146,25 @@ func (r *run) wait() {
 // handled; only an error raised before the request started is counted
 // here.
 func (r *run) do(req queuedRequest) {
-	err := req.collector.Request(http.MethodGet, req.url, nil, req.ctx, req.header)
-	if handled, _ := req.ctx.GetAny(handledKey).(bool); err != nil && !handled {
+	collector := r.web
+	if req.file {
+		collector = r.files
+	}
+
+	// The request's context is built only now, so a long queue holds
+	// small entries.
+	requestCtx := colly.NewContext()
+	requestCtx.Put(depthKey, req.depth)
+	requestCtx.Put(requestedKey, req.url)
+	requestCtx.Put(linkKey, req.link)
+	var header http.Header
+	if req.prev != nil {
+		requestCtx.Put(prevKey, *req.prev)
+		header = conditionalHeader(*req.prev)
+	}
+
+	err := collector.Request(http.MethodGet, req.url, nil, requestCtx, header)
+	if handled, _ := requestCtx.GetAny(handledKey).(bool); err != nil && !handled {
 		r.fail(newFetchError(req.url, 0, err))
 	}
 }
@@ -254,17 +271,8 @@ func (r *run) enqueue(u *url.URL, depth int, l link) {
 		return
 	}
 
-	collector := r.web
-	if u.Scheme == "file" {
-		collector = r.files
-	}
-
-	requestCtx := colly.NewContext()
-	requestCtx.Put(depthKey, depth)
-	requestCtx.Put(requestedKey, key)
-	requestCtx.Put(linkKey, l)
-
-	var header http.Header
+	req := queuedRequest{url: key, file: u.Scheme == "file", depth: depth, link: l}
+	req.link.url = "" // the queue keeps key; the link's own spelling is not needed again
 	if prev, known := r.memory.lookup(r.ctx, key); known {
 		if r.memory.skip(prev, l, depth, time.Now()) {
 			r.count(func(s *Summary) { s.ArticlesUnchanged++ })
@@ -272,11 +280,10 @@ func (r *run) enqueue(u *url.URL, depth int, l link) {
 			r.logger.Debug("known article not requested", zap.String("url", key))
 			return
 		}
-		requestCtx.Put(prevKey, prev)
-		header = conditionalHeader(prev)
+		req.prev = &prev
 	}
 
-	r.queue.push(queuedRequest{collector: collector, url: key, ctx: requestCtx, header: header})
+	r.queue.push(req)
 }
 
 // claim records the URL key as queued, and reports whether it may be
@@ -452,7 +459,14 @@ func (r *run) onPage(pg *page, depth int) {
 		isArticle, _ = r.c.cfg.IsArticleURL(pg.requested)
 	}
 	if decided && !isArticle {
-		r.count(func(s *Summary) { s.Other++ })
+		// A page read for its links is a listing; any other is other.
+		r.count(func(s *Summary) {
+			if followed {
+				s.Listings++
+			} else {
+				s.Other++
+			}
+		})
 		r.memory.seen(r.ctx, r.fetchedPage(pg, otherKind))
 		return
 	}

@@ -21,6 +21,7 @@ import (
 const crawlUsage = `Usage: gleaner crawl --config FILE [--log-format console|json] [--log-level LEVEL]
                      [--max-pages N] [--max-duration D] [--max-depth N] [--summary-json FILE]
                      [--progress auto|always|never] [--metrics-addr HOST:PORT] [--every D]
+                     [--full]
 
 Runs the crawl a YAML configuration describes: visits the seeds, follows
 links within the allowed domains up to max_depth, extracts every article
@@ -36,6 +37,17 @@ listings, failures by kind, duration, and the article pages on which a site
 profile's selector matched nothing, by profile and field (the records of
 those pages name the fields in "profile_fallbacks"; "gleaner check" shows
 the details on one page).
+
+Each run remembers what it did in state_file (default out/gleaner-state.db
+beside the configuration file, "none" for no state): the URLs seen, the
+content hash of each article written, each page's ETag and Last-Modified,
+robots.txt files and cookies. The next run requests seeds and listing
+pages with If-None-Match and If-Modified-Since (a 304 answer is not
+parsed), does not request the articles it already wrote, and writes only
+new articles and articles whose text changed (the sinks replace their
+row). Known articles are requested again when a sitemap or feed dates them
+after the last fetch, or while they are younger than recheck_within.
+--full ignores the state for one run and writes every article again.
 
 Only one crawl of a configuration runs at a time. A crawl holds an
 exclusive lock on lock_file (default out/gleaner.lock beside the
@@ -70,6 +82,10 @@ Flags:
   --max-depth N
         replaces max_depth of the configuration; 0 means no limit, 1 the
         seeds only
+  --full
+        ignore the crawl state for this run: request every page without
+        validators and write every article again, as on a first run; the
+        state is still updated
   --summary-json FILE
         write the summary as a JSON object to FILE when the crawl ends,
         also when it ends with status 1 or 2, or with 130 after one
@@ -134,6 +150,7 @@ type crawlFlags struct {
 	progress    string        // progressAuto, progressAlways or progressNever
 	metricsAddr string        // HOST:PORT; "" serves no metrics
 	every       time.Duration // 0 runs once
+	full        bool          // ignore the crawl state for this run
 }
 
 // parseCrawlFlags reads the command line of "gleaner crawl". stop is true
@@ -150,6 +167,7 @@ func parseCrawlFlags(args []string, stdout, stderr io.Writer) (flags crawlFlags,
 	fs.StringVar(&flags.progress, "progress", progressAuto, "auto, always or never")
 	fs.StringVar(&flags.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this HOST:PORT")
 	fs.DurationVar(&flags.every, "every", 0, "run the crawl again at this interval, start to start")
+	fs.BoolVar(&flags.full, "full", false, "ignore the crawl state for this run")
 
 	extra, stop, err := parseFlags(fs, args, crawlUsage, stdout)
 	switch {
@@ -272,6 +290,7 @@ func crawl(ctx context.Context, cfg *config.Config, registry *sink.Registry, fla
 		Logger:      logger,
 		MaxPages:    flags.maxPages,
 		MaxDuration: flags.maxDuration,
+		Full:        flags.full,
 	})
 	if err != nil {
 		return crawler.Summary{}, withCode(exitFailure, err)
@@ -404,7 +423,9 @@ func printSummary(w io.Writer, s crawler.Summary) {
 
 	fmt.Fprintf(w, "crawl %s in %s\n", state, s.Duration.Round(1e6))
 	fmt.Fprintf(w, "  pages fetched:          %d\n", s.Fetched)
-	fmt.Fprintf(w, "  articles written:       %d\n", s.Articles)
+	fmt.Fprintf(w, "  articles written:       %d (new %d, updated %d)\n", s.Articles, s.ArticlesNew, s.ArticlesUpdated)
+	fmt.Fprintf(w, "  articles unchanged:     %d\n", s.ArticlesUnchanged)
+	fmt.Fprintf(w, "  not modified (304):     %d\n", s.NotModified)
 	fmt.Fprintf(w, "  listings and feeds:     %d\n", s.Listings)
 	fmt.Fprintf(w, "  other pages:            %d\n", s.Other)
 	fmt.Fprintf(w, "  duplicates skipped:     %d\n", s.Duplicates)

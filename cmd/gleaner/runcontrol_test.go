@@ -355,3 +355,45 @@ func TestHelpNamesLockExitCode(t *testing.T) {
 		})
 	}
 }
+
+func TestCrawlStateAcrossRunsAndFull(t *testing.T) {
+	site := newNewsSite(t, 3, false, nil, nil)
+	file := writeCrawlConfig(t, site.URL, "")
+	summaryFile := filepath.Join(filepath.Dir(file), "out", "summary.json")
+	crawl := func(extra ...string) runSummary {
+		t.Helper()
+		args := append([]string{"crawl", "--config", file, "--log-level", "warn", "--summary-json", summaryFile}, extra...)
+		_, stderr, code, err := runCommand(t, args...)
+		if code != exitOK {
+			t.Fatalf("exit code = %d (%v), want 0\n%s", code, err, stderr)
+		}
+		return readRunSummary(t, summaryFile)
+	}
+
+	first := crawl()
+	if first.ArticlesNew != 3 || first.Articles != 3 {
+		t.Errorf("first run: articles_new = %d, articles = %d, want 3 and 3", first.ArticlesNew, first.Articles)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(file), "out", "gleaner-state.db")); err != nil {
+		t.Errorf("state file beside the configuration: %v", err)
+	}
+
+	requested := site.articleRequests()
+	second := crawl()
+	if second.Articles != 0 || second.ArticlesUnchanged != 3 {
+		t.Errorf("second run: articles = %d, articles_unchanged = %d, want 0 and 3", second.Articles, second.ArticlesUnchanged)
+	}
+	if n := site.articleRequests(); n != requested {
+		t.Errorf("second run requested %d known articles, want none", n-requested)
+	}
+
+	full := crawl("--full")
+	if full.Articles != 3 || full.ArticlesUnchanged != 3 {
+		t.Errorf("--full run: articles = %d, articles_unchanged = %d, want 3 and 3", full.Articles, full.ArticlesUnchanged)
+	}
+	// The jsonl sink appends a record only when its URL is new or its
+	// content hash changed, so the rewritten records add no lines.
+	if records := countJSONLines(t, filepath.Join(filepath.Dir(file), "out", "records.jsonl")); records != 3 {
+		t.Errorf("jsonl holds %d records, want 3", records)
+	}
+}

@@ -21,22 +21,26 @@ const (
 // runSummary is the layout of the --summary-json file: what one crawl did,
 // for a scheduler or a monitoring script to read.
 type runSummary struct {
-	StartedAt       time.Time      `json:"started_at"`
-	DurationSeconds float64        `json:"duration_seconds"`
-	StopReason      string         `json:"stop_reason"`
-	ExitCode        int            `json:"exit_code"`
-	Error           string         `json:"error,omitempty"`
-	PagesFetched    int            `json:"pages_fetched"`
-	PagesFailed     int            `json:"pages_failed"`
-	Failures        map[string]int `json:"failures"` // failed pages by kind, such as "http_404" or "timeout"
-	Articles        int            `json:"articles"`
-	Listings        int            `json:"listings"`
-	Other           int            `json:"other"`
-	Duplicates      int            `json:"duplicates"`
-	Blocked         int            `json:"blocked"`
-	Canceled        int            `json:"canceled"`
-	SkippedTraps    map[string]int `json:"skipped_traps"` // links skipped as crawler traps, by reason
-	Sinks           []sinkSummary  `json:"sinks"`
+	StartedAt         time.Time      `json:"started_at"`
+	DurationSeconds   float64        `json:"duration_seconds"`
+	StopReason        string         `json:"stop_reason"`
+	ExitCode          int            `json:"exit_code"`
+	Error             string         `json:"error,omitempty"`
+	PagesFetched      int            `json:"pages_fetched"`
+	PagesFailed       int            `json:"pages_failed"`
+	Failures          map[string]int `json:"failures"`           // failed pages by kind, such as "http_404" or "timeout"
+	PagesNotModified  int            `json:"pages_not_modified"` // 304 answers to conditional requests
+	Articles          int            `json:"articles"`           // records written: new and updated
+	ArticlesNew       int            `json:"articles_new"`
+	ArticlesUpdated   int            `json:"articles_updated"`
+	ArticlesUnchanged int            `json:"articles_unchanged"` // known from earlier runs, not written again
+	Listings          int            `json:"listings"`
+	Other             int            `json:"other"`
+	Duplicates        int            `json:"duplicates"`
+	Blocked           int            `json:"blocked"`
+	Canceled          int            `json:"canceled"`
+	SkippedTraps      map[string]int `json:"skipped_traps"` // links skipped as crawler traps, by reason
+	Sinks             []sinkSummary  `json:"sinks"`
 }
 
 // sinkSummary is the record counts of one sink.
@@ -56,21 +60,25 @@ type sinkSummary struct {
 // exit code and the error that goes with it (nil for none).
 func newRunSummary(s crawler.Summary, started time.Time, duration time.Duration, code int, err error) runSummary {
 	out := runSummary{
-		StartedAt:       started.UTC(),
-		DurationSeconds: duration.Seconds(),
-		StopReason:      stopReason(s, code),
-		ExitCode:        code,
-		PagesFetched:    s.Fetched,
-		PagesFailed:     s.Failed(),
-		Failures:        map[string]int{},
-		Articles:        s.Articles,
-		Listings:        s.Listings,
-		Other:           s.Other,
-		Duplicates:      s.Duplicates,
-		Blocked:         s.Blocked,
-		Canceled:        s.Canceled,
-		SkippedTraps:    map[string]int{},
-		Sinks:           []sinkSummary{},
+		StartedAt:         started.UTC(),
+		DurationSeconds:   duration.Seconds(),
+		StopReason:        stopReason(s, code),
+		ExitCode:          code,
+		PagesFetched:      s.Fetched,
+		PagesFailed:       s.Failed(),
+		Failures:          map[string]int{},
+		PagesNotModified:  s.NotModified,
+		Articles:          s.Articles,
+		ArticlesNew:       s.ArticlesNew,
+		ArticlesUpdated:   s.ArticlesUpdated,
+		ArticlesUnchanged: s.ArticlesUnchanged,
+		Listings:          s.Listings,
+		Other:             s.Other,
+		Duplicates:        s.Duplicates,
+		Blocked:           s.Blocked,
+		Canceled:          s.Canceled,
+		SkippedTraps:      map[string]int{},
+		Sinks:             []sinkSummary{},
 	}
 	for reason, n := range s.SkippedTraps {
 		out.SkippedTraps[reason] = n

@@ -9,15 +9,17 @@ import (
 // counts are the counter values taken from crawler.Summary: the fields a
 // metric exports, and nothing else.
 type counts struct {
-	fetched    int
-	articles   int
-	listings   int
-	other      int
-	duplicates int
-	blocked    int
-	canceled   int
-	failed     map[string]int // by kind, from Summary.Errors
-	traps      map[string]int // by reason, from Summary.SkippedTraps
+	fetched                                         int
+	articles                                        int
+	articlesNew, articlesUpdated, articlesUnchanged int
+	notModified                                     int
+	listings                                        int
+	other                                           int
+	duplicates                                      int
+	blocked                                         int
+	canceled                                        int
+	failed                                          map[string]int // by kind, from Summary.Errors
+	traps                                           map[string]int // by reason, from Summary.SkippedTraps
 }
 
 func newCounts() counts {
@@ -28,6 +30,10 @@ func newCounts() counts {
 func (c *counts) add(s crawler.Summary) {
 	c.fetched += s.Fetched
 	c.articles += s.Articles
+	c.articlesNew += s.ArticlesNew
+	c.articlesUpdated += s.ArticlesUpdated
+	c.articlesUnchanged += s.ArticlesUnchanged
+	c.notModified += s.NotModified
 	c.listings += s.Listings
 	c.other += s.Other
 	c.duplicates += s.Duplicates

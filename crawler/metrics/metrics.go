@@ -58,6 +58,10 @@ var (
 		"HTML pages that gave neither an article nor a listing.", nil, nil)
 	duplicatesDesc = prometheus.NewDesc("gleaner_duplicates_total",
 		"Articles not written again because the same URL or body was already written.", nil, nil)
+	articlesByStateDesc = prometheus.NewDesc("gleaner_articles_total",
+		"Articles by what the crawl state knew of them: new, updated (written again with a new text) or unchanged (not written again).", []string{"state"}, nil)
+	notModifiedDesc = prometheus.NewDesc("gleaner_pages_not_modified_total",
+		"304 Not Modified answers to conditional requests; such pages are not parsed.", nil, nil)
 	blockedDesc = prometheus.NewDesc("gleaner_blocked_by_robots_total",
 		"URLs not fetched because robots.txt disallows them.", nil, nil)
 	canceledDesc = prometheus.NewDesc("gleaner_canceled_total",
@@ -144,7 +148,7 @@ func (c *Collector) RunEnded(final crawler.Summary, outcome Outcome, end time.Ti
 // Describe sends the descriptions of every metric of the Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{
-		pagesFetchedDesc, articlesDesc, listingsDesc, otherPagesDesc, duplicatesDesc,
+		pagesFetchedDesc, articlesDesc, articlesByStateDesc, notModifiedDesc, listingsDesc, otherPagesDesc, duplicatesDesc,
 		blockedDesc, canceledDesc, failedDesc, trapsDesc, runsDesc, runningDesc,
 		lastStartDesc, lastEndDesc, lastDurationDesc,
 	} {
@@ -167,6 +171,10 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 
 	send(ch, pagesFetchedDesc, prometheus.CounterValue, float64(totals.fetched))
 	send(ch, articlesDesc, prometheus.CounterValue, float64(totals.articles))
+	send(ch, articlesByStateDesc, prometheus.CounterValue, float64(totals.articlesNew), "new")
+	send(ch, articlesByStateDesc, prometheus.CounterValue, float64(totals.articlesUpdated), "updated")
+	send(ch, articlesByStateDesc, prometheus.CounterValue, float64(totals.articlesUnchanged), "unchanged")
+	send(ch, notModifiedDesc, prometheus.CounterValue, float64(totals.notModified))
 	send(ch, listingsDesc, prometheus.CounterValue, float64(totals.listings))
 	send(ch, otherPagesDesc, prometheus.CounterValue, float64(totals.other))
 	send(ch, duplicatesDesc, prometheus.CounterValue, float64(totals.duplicates))

@@ -51,6 +51,7 @@ var (
 // firstRunLive is the live count of the first run, halfway through.
 var firstRunLive = crawler.Summary{
 	Fetched: 10, Articles: 6, Listings: 2, Other: 1, Duplicates: 1, Blocked: 1,
+	ArticlesNew: 5, ArticlesUpdated: 1, ArticlesUnchanged: 2, NotModified: 1,
 	Errors:       map[string]int{"http_404": 1},
 	SkippedTraps: map[string]int{crawler.TrapPathRepeats: 3},
 }
@@ -59,13 +60,14 @@ var firstRunLive = crawler.Summary{
 // live count, and a lost sink record that only the final summary has.
 var firstRunFinal = crawler.Summary{
 	Fetched: 20, Articles: 14, Listings: 3, Other: 2, Duplicates: 1, Blocked: 1, Canceled: 2,
+	ArticlesNew: 12, ArticlesUpdated: 2, ArticlesUnchanged: 4, NotModified: 3,
 	Errors:       map[string]int{"http_404": 2, "timeout": 1, "sink": 1},
 	SkippedTraps: map[string]int{crawler.TrapPathRepeats: 4},
 }
 
 // secondRunLive is the live count of the second run, early on.
 var secondRunLive = crawler.Summary{
-	Fetched: 5, Articles: 3, Listings: 1,
+	Fetched: 5, Articles: 3, Listings: 1, ArticlesNew: 3, NotModified: 2,
 	Errors: map[string]int{"http_404": 1},
 }
 

@@ -125,10 +125,19 @@ func (s *SQLite) check() error {
 	return nil
 }
 
+// Lookups of pages. The hash lookup repeats the partial index's condition
+// (content_hash != ''): without it SQLite cannot use that index for a bound
+// parameter and scans the table, once per article.
+const (
+	pageByURL = `SELECT url, kind, content_hash, etag, last_modified, first_seen, last_seen, last_fetched
+		FROM pages WHERE url = ?`
+	articleByHash = `SELECT url, kind, content_hash, etag, last_modified, first_seen, last_seen, last_fetched
+		FROM pages WHERE content_hash = ? AND content_hash != '' AND kind = 'article' LIMIT 1`
+)
+
 // Page implements Store.
 func (s *SQLite) Page(ctx context.Context, u string) (Page, bool, error) {
-	return s.queryPage(ctx, `SELECT url, kind, content_hash, etag, last_modified, first_seen, last_seen, last_fetched
-		FROM pages WHERE url = ?`, u)
+	return s.queryPage(ctx, pageByURL, u)
 }
 
 // ArticleByHash implements Store.
@@ -136,8 +145,7 @@ func (s *SQLite) ArticleByHash(ctx context.Context, hash string) (Page, bool, er
 	if hash == "" {
 		return Page{}, false, nil
 	}
-	return s.queryPage(ctx, `SELECT url, kind, content_hash, etag, last_modified, first_seen, last_seen, last_fetched
-		FROM pages WHERE content_hash = ? AND kind = 'article' LIMIT 1`, hash)
+	return s.queryPage(ctx, articleByHash, hash)
 }
 
 func (s *SQLite) queryPage(ctx context.Context, query, arg string) (Page, bool, error) {

@@ -193,3 +193,39 @@ func TestSQLiteRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestSQLiteLookupsUseIndexes checks the query plans, because a lookup
+// that scans the table makes a long crawl slow down page by page.
+func TestSQLiteLookupsUseIndexes(t *testing.T) {
+	s, _ := openTemp(t)
+
+	tests := []struct {
+		name, query string
+	}{
+		{"page by url", "EXPLAIN QUERY PLAN " + pageByURL},
+		{"article by hash", "EXPLAIN QUERY PLAN " + articleByHash},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := s.db.Query(tt.query, "x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			joined := strings.Join(plan, "; ")
+			if !strings.Contains(joined, "USING") || strings.Contains(joined, "SCAN pages") {
+				t.Errorf("plan %q scans the table", joined)
+			}
+		})
+	}
+}
