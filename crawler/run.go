@@ -213,6 +213,19 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	return summary, errors.Join(errs...)
 }
 
+// logStopReason names why the crawl ended, as the summary file does:
+// completed, interrupted, or the limit that stopped it.
+func logStopReason(s Summary) string {
+	switch {
+	case s.Interrupted:
+		return "interrupted"
+	case s.StopReason != "":
+		return s.StopReason
+	default:
+		return "completed"
+	}
+}
+
 func (r *run) logSummary(s Summary) {
 	fields := []zap.Field{
 		zap.Int("fetched", s.Fetched),
@@ -229,7 +242,7 @@ func (r *run) logSummary(s Summary) {
 		zap.Int("failed", s.Failed()),
 		zap.Duration("duration", s.Duration),
 		zap.Bool("interrupted", s.Interrupted),
-		zap.String("stop_reason", s.StopReason),
+		zap.String("stop_reason", logStopReason(s)),
 	}
 	for _, kind := range s.ErrorKinds() {
 		fields = append(fields, zap.Int("errors."+kind, s.Errors[kind]))
