@@ -1,0 +1,3 @@
+module github.com/gleanerhq/gleaner/bench/soak
+
+go 1.26.0
