@@ -126,7 +126,7 @@ func (s *SQLite) check() error {
 }
 
 // Lookups of pages. The hash lookup repeats the partial index's condition
-// (content_hash != ''): without it SQLite cannot use that index for a bound
+// (content_hash != ”): without it SQLite cannot use that index for a bound
 // parameter and scans the table, once per article.
 const (
 	pageByURL = `SELECT url, kind, content_hash, etag, last_modified, first_seen, last_seen, last_fetched
