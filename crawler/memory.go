@@ -30,6 +30,11 @@ type memory struct {
 	mu      sync.Mutex
 	seenBuf []state.Page
 	pending map[*extract.Record][]state.Page
+	// listings holds the validators of the listing pages and feeds read in
+	// full. They are saved only by a run that followed every link and had
+	// no failure (see finish): a later 304 skips the page's links, so a
+	// partial run that saved them would lose the links it did not reach.
+	listings []state.Page
 	failed  bool // a state error was logged; later ones are not
 }
 
@@ -115,14 +120,21 @@ func (m *memory) articleByHash(ctx context.Context, hash string) (state.Page, bo
 	return p, ok
 }
 
-// seen buffers pages to save; they are written in batches.
+// seen buffers pages to save; they are written in batches. The
+// validators of listing pages wait for finish.
 func (m *memory) seen(ctx context.Context, pages ...state.Page) {
 	if m.store == nil {
 		return
 	}
 
 	m.mu.Lock()
-	m.seenBuf = append(m.seenBuf, pages...)
+	for _, p := range pages {
+		if p.Kind == state.KindListing && (p.ETag != "" || p.LastModified != "") {
+			m.listings = append(m.listings, p)
+			p.ETag, p.LastModified, p.LastFetched = "", "", time.Time{}
+		}
+		m.seenBuf = append(m.seenBuf, p)
+	}
 	var batch []state.Page
 	if len(m.seenBuf) >= stateFlushSize {
 		batch, m.seenBuf = m.seenBuf, nil
@@ -161,16 +173,23 @@ func (m *memory) written(ctx context.Context, batch []*extract.Record) {
 	m.put(ctx, pages)
 }
 
-// flush writes the buffered pages. Pages of records never written (lost
-// in a failed sink write) are dropped, so the next run fetches them again.
-func (m *memory) flush(ctx context.Context) {
+// finish writes the buffered pages, and the listing pages' validators
+// when complete is true: the run followed every link it found and no page
+// failed. Otherwise the next run requests those listings in full again,
+// follows their links and fetches what this run missed. Pages of records
+// never written (lost in a failed sink write) are dropped, so the next run
+// fetches them again.
+func (m *memory) finish(ctx context.Context, complete bool) {
 	if m.store == nil {
 		return
 	}
 
 	m.mu.Lock()
 	batch := m.seenBuf
-	m.seenBuf = nil
+	if complete {
+		batch = append(batch, m.listings...)
+	}
+	m.seenBuf, m.listings = nil, nil
 	m.mu.Unlock()
 
 	m.put(ctx, batch)

@@ -180,7 +180,11 @@ func (c *robotsCache) remember(store state.Store) {
 		res := fetch(ctx, robotsURL)
 		final := res.status >= 200 && res.status < 500 && res.status != http.StatusTooManyRequests
 		if res.err == nil && final {
-			saved := state.Robots{Origin: origin, Status: res.status, Body: res.body, Expires: now.Add(robotsTTL)}
+			body := res.body
+			if body == nil {
+				body = []byte{} // a 4xx answer: no rules
+			}
+			saved := state.Robots{Origin: origin, Status: res.status, Body: body, Expires: now.Add(robotsTTL)}
 			if err := store.PutRobots(ctx, saved); err != nil {
 				c.logger.Debug("robots.txt not saved in the crawl state", zap.String("url", robotsURL.String()), zap.Error(err))
 			}

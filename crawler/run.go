@@ -175,7 +175,12 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	close(r.writer.records)
 	<-r.writer.done
 	closeErr := r.c.sink.Close()
-	r.memory.flush(parent)
+
+	r.mu.Lock()
+	complete := r.summary.Failed() == 0 && r.summary.Canceled == 0
+	r.mu.Unlock()
+	complete = complete && parent.Err() == nil && r.bound.stopReason() == "" && r.writer.err == nil && r.writer.lost == 0
+	r.memory.finish(parent, complete)
 	stateErr := closeState(r.memory.store)
 	r.transport.CloseIdleConnections()
 	r.cancel()

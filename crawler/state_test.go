@@ -12,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gleanerhq/gleaner/config"
+	"github.com/gleanerhq/gleaner/crawler/sink"
 )
 
 // changingSite is a news site whose articles and listing a test can
@@ -23,13 +26,15 @@ type changingSite struct {
 	lastmod  map[int]time.Time
 	requests map[string]int // path to full (200) responses
 	notMod   map[string]int // path to 304 responses
+	fail     map[string]int // path to the number of 500 answers still to give
+	noRobots bool           // answer /robots.txt with 404
 	srv      *httptest.Server
 }
 
 func newChangingSite(t *testing.T, ids ...int) *changingSite {
 	t.Helper()
 
-	s := &changingSite{articles: map[int]string{}, lastmod: map[int]time.Time{}, requests: map[string]int{}, notMod: map[string]int{}}
+	s := &changingSite{articles: map[int]string{}, lastmod: map[int]time.Time{}, requests: map[string]int{}, notMod: map[string]int{}, fail: map[string]int{}}
 	for _, id := range ids {
 		s.set(id, fmt.Sprintf("First version of story %d.", id), time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 	}
@@ -51,8 +56,19 @@ func (s *changingSite) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 
+	if s.fail[r.URL.Path] > 0 {
+		s.fail[r.URL.Path]--
+		s.requests[r.URL.Path]++
+		http.Error(w, "try later", http.StatusInternalServerError)
+		return
+	}
+
 	var body, contentType string
 	switch {
+	case r.URL.Path == "/robots.txt" && s.noRobots:
+		s.requests[r.URL.Path]++
+		http.NotFound(w, r)
+		return
 	case r.URL.Path == "/robots.txt":
 		body, contentType = "User-agent: *\nAllow: /\n", "text/plain"
 	case r.URL.Path == "/":
@@ -326,5 +342,91 @@ func TestCrawlStateCanonicalMergesAcrossRuns(t *testing.T) {
 	defer mu.Unlock()
 	if requests["/story/7"] != 0 {
 		t.Errorf("canonical URL requested %d times in the second run, want 0", requests["/story/7"])
+	}
+}
+
+func TestCrawlStatePartialRunLeavesListingsToRefetch(t *testing.T) {
+	tests := []struct {
+		name  string
+		first func(t *testing.T, site *changingSite, cfg *config.Config, s sink.Sink) Summary
+	}{
+		{"stopped at max pages", func(t *testing.T, site *changingSite, cfg *config.Config, s sink.Sink) Summary {
+			c, err := New(cfg, s, Options{MaxPages: 2, FlushInterval: 50 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			summary, err := c.Run(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return summary
+		}},
+		{"an article failed", func(t *testing.T, site *changingSite, cfg *config.Config, s sink.Sink) Summary {
+			site.mu.Lock()
+			site.fail["/story/4"] = 10
+			site.mu.Unlock()
+			cfg.MaxRetries = 0
+			c, err := New(cfg, s, Options{FlushInterval: 50 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			summary, _ := c.Run(t.Context())
+			site.mu.Lock()
+			site.fail = map[string]int{}
+			site.mu.Unlock()
+			return summary
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := newChangingSite(t, 1, 2, 3, 4, 5)
+			stateFile := filepath.Join(t.TempDir(), "state.db")
+			sinks, out := openTestSinks(t)
+			newConfig := func() *config.Config {
+				cfg := testConfig(t, site.srv.URL+"/")
+				cfg.StateFile = stateFile
+				cfg.Parallelism = 1
+				return cfg
+			}
+
+			first := tt.first(t, site, newConfig(), sinks)
+			if first.Articles >= 5 {
+				t.Fatalf("first run wrote %d articles; the test needs a partial run", first.Articles)
+			}
+
+			// The listing is requested in full again, not answered 304, so
+			// the articles the first run missed are fetched now.
+			second := runCrawl(t, newConfig(), sinks)
+			if second.NotModified != 0 {
+				t.Errorf("second run got %d 304 answers, want the listing in full", second.NotModified)
+			}
+			if got := first.Articles + second.Articles; got != 5 {
+				t.Errorf("articles written: %d + %d, want 5 in all", first.Articles, second.Articles)
+			}
+			if n := len(readSQLite(t, out.sqlite)); n != 5 {
+				t.Errorf("sqlite has %d rows, want 5", n)
+			}
+
+			// A complete run saves the listing's validators: the next gets 304.
+			if third := runCrawl(t, newConfig(), sinks); third.NotModified != 1 || third.Articles != 0 {
+				t.Errorf("third run: %d not modified, %d written, want 1 and 0", third.NotModified, third.Articles)
+			}
+		})
+	}
+}
+
+func TestCrawlStateKeepsMissingRobotsTxt(t *testing.T) {
+	site := newChangingSite(t, 1)
+	site.noRobots = true
+	stateFile := filepath.Join(t.TempDir(), "state.db")
+	sinks, _ := openTestSinks(t)
+
+	for run := 1; run <= 2; run++ {
+		cfg := testConfig(t, site.srv.URL+"/")
+		cfg.StateFile = stateFile
+		runCrawl(t, cfg, sinks)
+	}
+	if n, _ := site.counts("/robots.txt"); n != 1 {
+		t.Errorf("robots.txt requested %d times in two runs, want 1: its 404 is kept", n)
 	}
 }
