@@ -223,6 +223,7 @@ func TestParseProblems(t *testing.T) {
 		{"unknown key close to a known one", seedLine + "user-agent: x\n", []config.Problem{{2, "user-agent", `unknown key (did you mean "user_agent"?)`}}},
 		{"unknown key with wrong case", seedLine + "Delay: 1s\n", []config.Problem{{2, "Delay", `unknown key (did you mean "delay"?)`}}},
 		{"unknown key with swapped letters", seedLine + "parallelsim: 2\n", []config.Problem{{2, "parallelsim", `unknown key (did you mean "parallelism"?)`}}},
+		{"unknown long key close to a known one", seedLine + "allow_private_network: true\n", []config.Problem{{2, "allow_private_network", `unknown key (did you mean "allow_private_networks"?)`}}},
 		{"unknown key far from all", seedLine + "proxy: http://127.0.0.1:3128\n", []config.Problem{{2, "proxy", "unknown key (known keys: allow_private_networks, allowed_domains, articles, connect_timeout, delay, delay_jitter, follow, header_timeout, lock_file, max_body_size, max_delay, max_depth, max_links_per_page, max_path_repeats, max_query_params, max_redirects, max_retries, max_retry_wait, max_url_length, on_sink_error, parallelism, profiles, recheck_within, respect_robots_txt, retry_backoff, seeds, sinks, sitemaps_from_robots, spool_dir, state_file, strip_query_params, time_zone, timeout, user_agent)"}}},
 		{"duplicate key", seedLine + "delay: 1s\ndelay: 2s\n", []config.Problem{{3, "delay", "duplicate key (first set on line 2)"}}},
 		{"merge key", seedLine + "<<: {delay: 1s}\n", []config.Problem{{2, "<<", "merge keys (<<) are not supported: write the keys out"}}},

@@ -162,8 +162,8 @@ func unknownKeyMessage(name string, known []string) string {
 func closest(name string, candidates []string) (string, bool) {
 	limit := 1
 	switch n := utf8.RuneCountInString(name); {
-	case n > 20:
-		// No known key is this long, so skip the quadratic distance.
+	case n > 40:
+		// Keys are shorter than this, so skip the quadratic distance.
 		return "", false
 	case n >= 10:
 		limit = 3

@@ -132,6 +132,10 @@ type Summary struct {
 	ArticlesUpdated   int
 	ArticlesUnchanged int
 
+	// Full is true when the run ignored the crawl state (Options.Full), so
+	// its unchanged articles were written again.
+	Full bool
+
 	// NotModified counts the 304 Not Modified answers to conditional
 	// requests; such pages are not parsed, and their links not followed.
 	NotModified int

@@ -190,6 +190,7 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	r.mu.Unlock()
 
 	summary.Articles = int(r.writer.written.Load())
+	summary.Full = r.c.opts.Full
 	if r.writer.lost > 0 {
 		summary.Errors["sink"] += r.writer.lost
 	}
@@ -204,7 +205,8 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 
 	var errs []error
 	if summary.Interrupted {
-		errs = append(errs, fmt.Errorf("crawl interrupted: %w", parent.Err()))
+		// The cause says who stopped the crawl, such as a signal.
+		errs = append(errs, fmt.Errorf("crawl interrupted: %w", context.Cause(parent)))
 	}
 	if r.writer.err != nil {
 		errs = append(errs, r.writer.err)

@@ -83,8 +83,13 @@ func (p *page) readMeta() {
 	if p.canonical != "" {
 		p.canonical = p.resolve(p.canonical)
 	}
-	// Without the page's address, an absolute canonical URL is the best
-	// base for its relative links.
+	if p.canonical == "" {
+		if og := p.meta.first("og:url"); og != "" {
+			p.canonical = p.resolve(og)
+		}
+	}
+	// Without the page's address, an absolute canonical URL (or og:url) is
+	// the best base for its relative links.
 	if p.base == nil && p.canonical != "" {
 		if u, err := url.Parse(p.canonical); err == nil && u.IsAbs() {
 			p.base = u
@@ -93,11 +98,6 @@ func (p *page) readMeta() {
 					p.base = b
 				}
 			}
-		}
-	}
-	if p.canonical == "" {
-		if og := p.meta.first("og:url"); og != "" {
-			p.canonical = p.resolve(og)
 		}
 	}
 }

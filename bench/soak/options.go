@@ -62,7 +62,7 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 	}
 
 	if opts.bin == "" {
-		return options{}, errors.New("missing --bin: give the path of a gleaner binary (go build -o /tmp/gleaner ./cmd/gleaner)")
+		return options{}, errors.New("missing --bin: give the path of a gleaner binary (go build -o gleaner ./cmd/gleaner in the repository root)")
 	}
 	if info, err := os.Stat(opts.bin); err != nil {
 		return options{}, fmt.Errorf("invalid --bin: %w", err)

@@ -161,12 +161,12 @@ func parseCrawlFlags(args []string, stdout, stderr io.Writer) (flags crawlFlags,
 	fs.StringVar(&flags.logFormat, "log-format", "console", "console or json")
 	fs.StringVar(&flags.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&flags.maxPages, "max-pages", 0, "stop after this many pages fetched")
-	fs.DurationVar(&flags.maxDuration, "max-duration", 0, "stop after this long")
+	durationFlag(fs, &flags.maxDuration, "max-duration", 0, "stop after this long")
 	fs.IntVar(&flags.maxDepth, "max-depth", -1, "replaces max_depth of the configuration")
 	fs.StringVar(&flags.summaryJSON, "summary-json", "", "write the summary as JSON to this file")
 	fs.StringVar(&flags.progress, "progress", progressAuto, "auto, always or never")
 	fs.StringVar(&flags.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this HOST:PORT")
-	fs.DurationVar(&flags.every, "every", 0, "run the crawl again at this interval, start to start")
+	durationFlag(fs, &flags.every, "every", 0, "run the crawl again at this interval, start to start")
 	fs.BoolVar(&flags.full, "full", false, "ignore the crawl state for this run")
 
 	extra, stop, err := parseFlags(fs, args, crawlUsage, stdout)
@@ -306,7 +306,11 @@ func crawl(ctx context.Context, cfg *config.Config, registry *sink.Registry, fla
 	case err != nil:
 		return summary, withCode(exitFailure, err)
 	case summary.Failed() > 0:
-		return summary, withCode(exitPartial, fmt.Errorf("crawl: %d pages failed", summary.Failed()))
+		noun := "pages"
+		if summary.Failed() == 1 {
+			noun = "page"
+		}
+		return summary, withCode(exitPartial, fmt.Errorf("crawl: %d %s failed", summary.Failed(), noun))
 	case undelivered(summary) > 0:
 		return summary, withCode(exitPartial, fmt.Errorf("crawl: %d record(s) did not reach their sink and wait in %s for the next run", undelivered(summary), spoolDir))
 	}
@@ -423,8 +427,13 @@ func printSummary(w io.Writer, s crawler.Summary) {
 
 	fmt.Fprintf(w, "crawl %s in %s\n", state, s.Duration.Round(1e6))
 	fmt.Fprintf(w, "  pages fetched:          %d\n", s.Fetched)
-	fmt.Fprintf(w, "  articles written:       %d (new %d, updated %d)\n", s.Articles, s.ArticlesNew, s.ArticlesUpdated)
-	fmt.Fprintf(w, "  articles unchanged:     %d\n", s.ArticlesUnchanged)
+	if s.Full {
+		fmt.Fprintf(w, "  articles written:       %d (new %d, updated %d, unchanged %d: --full writes them again)\n",
+			s.Articles, s.ArticlesNew, s.ArticlesUpdated, s.ArticlesUnchanged)
+	} else {
+		fmt.Fprintf(w, "  articles written:       %d (new %d, updated %d)\n", s.Articles, s.ArticlesNew, s.ArticlesUpdated)
+		fmt.Fprintf(w, "  articles unchanged:     %d (known from earlier runs, not written again)\n", s.ArticlesUnchanged)
+	}
 	fmt.Fprintf(w, "  not modified (304):     %d\n", s.NotModified)
 	fmt.Fprintf(w, "  listings and feeds:     %d\n", s.Listings)
 	fmt.Fprintf(w, "  other pages:            %d\n", s.Other)

@@ -9,13 +9,41 @@ import (
 	"time"
 )
 
-// newFlagSet returns a flag set for command that prints usage to stderr
-// and returns parse errors instead of exiting.
+// newFlagSet returns a flag set for command that returns parse errors
+// instead of exiting. After a bad flag, the flag package's message on
+// stderr is followed by a pointer to the command's help; --help itself
+// prints the whole usage once, on stdout (see parseFlags).
 func newFlagSet(command, usage string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("gleaner "+command, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = func() {}
 	return fs
+}
+
+// durationValue is a flag.Value for a Go duration whose error says how to
+// write one, where the flag package only says "parse error".
+type durationValue struct{ d *time.Duration }
+
+func (v durationValue) String() string {
+	if v.d == nil {
+		return "0s"
+	}
+	return v.d.String()
+}
+
+func (v durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("not a duration: use a number with a unit (ms, s, m, h), such as 90s or 10m")
+	}
+	*v.d = d
+	return nil
+}
+
+// durationFlag defines a duration flag with a helpful parse error.
+func durationFlag(fs *flag.FlagSet, p *time.Duration, name string, value time.Duration, usage string) {
+	*p = value
+	fs.Var(durationValue{p}, name, usage)
 }
 
 // parseFlags parses args into fs and returns the arguments that are not
@@ -38,6 +66,7 @@ func parseFlags(fs *flag.FlagSet, args []string, usage string, stdout io.Writer)
 			return nil, true, nil
 		}
 		if err != nil {
+			fmt.Fprintf(fs.Output(), "Run '%s --help' for the flags.\n", fs.Name())
 			return nil, true, withCode(exitFailure, errReported)
 		}
 

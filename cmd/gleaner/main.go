@@ -32,7 +32,8 @@ const (
 )
 
 func main() {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancelCause := context.WithCancelCause(context.Background())
+	cancel := func() { cancelCause(errSignal{}) }
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
@@ -56,6 +57,13 @@ func main() {
 	}
 	os.Exit(code)
 }
+
+// errSignal is the cause of a crawl stopped by SIGINT or SIGTERM. It wraps
+// context.Canceled, as a canceled context's error does.
+type errSignal struct{}
+
+func (errSignal) Error() string { return "stopped by SIGINT or SIGTERM" }
+func (errSignal) Unwrap() error { return context.Canceled }
 
 // watchSignals handles SIGINT and SIGTERM until done is closed. The first
 // signal calls cancel, so that a crawl stops cleanly: the requests in
@@ -171,7 +179,7 @@ title, publication time, body, images and recommended items, as one JSON
 record per page.
 
 Usage:
-  gleaner extract [--url URL] [--fetched-at TIME] [--time-zone ZONE] FILE...
+  gleaner extract [--url URL] [--fetched-at TIME] [--time-zone ZONE] [--explain] FILE...
       Extract saved HTML files, without network. One JSON line per file.
   gleaner scrape [flags] URL...
       Fetch each web page once, without following links, and extract it.

@@ -272,7 +272,7 @@ func TestCrawlSummaryJSONPartialFailure(t *testing.T) {
 	if s.Articles != 2 {
 		t.Errorf("articles = %d, want 2", s.Articles)
 	}
-	if !strings.Contains(s.Error, "1 pages failed") {
+	if !strings.Contains(s.Error, "1 page failed") {
 		t.Errorf("error = %q, want the reason of exit code 2", s.Error)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(summaryFile), ".summary.json.*"))
@@ -388,8 +388,8 @@ func TestCrawlStateAcrossRunsAndFull(t *testing.T) {
 	}
 
 	full := crawl("--full")
-	if full.Articles != 3 || full.ArticlesUnchanged != 3 {
-		t.Errorf("--full run: articles = %d, articles_unchanged = %d, want 3 and 3", full.Articles, full.ArticlesUnchanged)
+	if full.Articles != 3 || full.ArticlesUnchanged != 3 || !full.Full {
+		t.Errorf("--full run: articles = %d, articles_unchanged = %d, full = %v, want 3, 3 and true", full.Articles, full.ArticlesUnchanged, full.Full)
 	}
 	// The jsonl sink appends a record only when its URL is new or its
 	// content hash changed, so the rewritten records add no lines.

@@ -92,7 +92,7 @@ func TestRepeatRunsSchedule(t *testing.T) {
 		{
 			name:      "failed runs do not stop the schedule",
 			durations: []time.Duration{time.Minute, time.Minute},
-			runErr:    withCode(exitPartial, errors.New("crawl: 1 pages failed")),
+			runErr:    withCode(exitPartial, errors.New("crawl: 1 page failed")),
 			wantWaits: []time.Duration{59 * time.Minute, 59 * time.Minute},
 		},
 	}

@@ -33,7 +33,8 @@ type runSummary struct {
 	Articles          int            `json:"articles"`           // records written: new and updated
 	ArticlesNew       int            `json:"articles_new"`
 	ArticlesUpdated   int            `json:"articles_updated"`
-	ArticlesUnchanged int            `json:"articles_unchanged"` // known from earlier runs, not written again
+	ArticlesUnchanged int            `json:"articles_unchanged"` // known from earlier runs; written again only with --full
+	Full              bool           `json:"full"`               // the run ignored the crawl state (--full)
 	Listings          int            `json:"listings"`
 	Other             int            `json:"other"`
 	Duplicates        int            `json:"duplicates"`
@@ -72,6 +73,7 @@ func newRunSummary(s crawler.Summary, started time.Time, duration time.Duration,
 		ArticlesNew:       s.ArticlesNew,
 		ArticlesUpdated:   s.ArticlesUpdated,
 		ArticlesUnchanged: s.ArticlesUnchanged,
+		Full:              s.Full,
 		Listings:          s.Listings,
 		Other:             s.Other,
 		Duplicates:        s.Duplicates,
@@ -119,38 +121,38 @@ func stopReason(s crawler.Summary, code int) string {
 func writeSummaryFile(path string, summary runSummary) error {
 	data, err := json.MarshalIndent(summary, "", "  ")
 	if err != nil {
-		return fmt.Errorf("summary %s: %w", path, err)
+		return fmt.Errorf("write summary %s: %w", path, err)
 	}
 	data = append(data, '\n')
 
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("summary %s: %w", path, err)
+		return fmt.Errorf("write summary %s: %w", path, err)
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("summary %s: %w", path, err)
+		return fmt.Errorf("write summary %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
 
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("summary %s: %w", path, err)
+		return fmt.Errorf("write summary %s: %w", path, err)
 	}
 	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
-		return fmt.Errorf("summary %s: %w", path, err)
+		return fmt.Errorf("write summary %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("summary %s: %w", path, err)
+		return fmt.Errorf("write summary %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("summary %s: %w", path, err)
+		return fmt.Errorf("write summary %s: %w", path, err)
 	}
 
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("summary %s: %w", path, err)
+		return fmt.Errorf("write summary %s: %w", path, err)
 	}
 	return nil
 }

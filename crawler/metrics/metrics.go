@@ -183,8 +183,15 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for kind, n := range totals.failed {
 		send(ch, failedDesc, prometheus.CounterValue, float64(n), kind)
 	}
+	// Every reason is sent from the start, at 0 until a link is skipped, so
+	// the series exist before the first trap.
+	for _, reason := range []string{crawler.TrapURLTooLong, crawler.TrapTooManyQueryParams, crawler.TrapPathRepeats} {
+		send(ch, trapsDesc, prometheus.CounterValue, float64(totals.traps[reason]), reason)
+	}
 	for reason, n := range totals.traps {
-		send(ch, trapsDesc, prometheus.CounterValue, float64(n), reason)
+		if reason != crawler.TrapURLTooLong && reason != crawler.TrapTooManyQueryParams && reason != crawler.TrapPathRepeats {
+			send(ch, trapsDesc, prometheus.CounterValue, float64(n), reason)
+		}
 	}
 	for _, outcome := range outcomes {
 		send(ch, runsDesc, prometheus.CounterValue, float64(runs[outcome]), string(outcome))
