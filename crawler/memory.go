@@ -35,7 +35,7 @@ type memory struct {
 	// no failure (see finish): a later 304 skips the page's links, so a
 	// partial run that saved them would lose the links it did not reach.
 	listings []state.Page
-	failed  bool // a state error was logged; later ones are not
+	failed   bool // a state error was logged; later ones are not
 }
 
 func newMemory(store state.Store, full bool, recheck time.Duration, logger *zap.Logger) *memory {
