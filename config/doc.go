@@ -180,9 +180,9 @@
 // without it no robots.txt is fetched.
 //
 // state_file (optional, default out/gleaner-state.db in the configuration's
-// folder): the SQLite file where a crawl keeps what the next run needs:
-// the URLs seen, the content hash of each article written, the ETag and
-// Last-Modified of each page, robots.txt files and cookies. A relative path
+// folder): the SQLite file of the crawl state that the next run reads. It
+// holds the URLs seen, the content hash of each article written, the ETag
+// and Last-Modified of each page, robots.txt files and cookies. A relative path
 // resolves against the configuration's folder. "none" keeps no state, so
 // every run starts from scratch; "-", an empty path and a path ending in
 // "/" are problems.

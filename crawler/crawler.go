@@ -125,7 +125,7 @@ type Summary struct {
 	// by what the crawl state knew of them. New ones were never written
 	// before; updated ones were, with another content hash, and are written
 	// again; unchanged ones were not written again: skipped without a
-	// request, answered 304 Not Modified, or fetched with the same content
+	// request, not modified (304), or fetched with the same content
 	// hash (with Options.Full these are written again). Without a crawl
 	// state every article is new.
 	ArticlesNew       int
@@ -136,8 +136,8 @@ type Summary struct {
 	// its unchanged articles were written again.
 	Full bool
 
-	// NotModified counts the 304 Not Modified answers to conditional
-	// requests; such pages are not parsed, and their links not followed.
+	// NotModified counts the 304 Not Modified responses to conditional
+	// requests. Such pages are not parsed, and their links not followed.
 	NotModified int
 
 	// Duplicates counts the articles not written again because a record

@@ -134,9 +134,9 @@ func feedLinks(body []byte, pageURL *url.URL) []string {
 const newsNamespace = "http://www.google.com/schemas/sitemap-news/0.9"
 
 // feedEntries returns the links of a sitemap, sitemap index, RSS, Atom or
-// JSON Feed document, each with what the document says of it: the
-// sitemap's <lastmod> or the Atom entry's <updated>, and a Google News
-// sitemap's publication date, title and language.
+// JSON Feed document, each with its hints: the sitemap's <lastmod> or the
+// Atom entry's <updated>, and a Google News sitemap's publication date,
+// title and language.
 func feedEntries(body []byte, pageURL *url.URL) []link {
 	if isJSONFeed(body) {
 		return jsonFeedEntries(body, pageURL)
@@ -327,7 +327,7 @@ func atomHref(link xml.StartElement) (href string, isAtom bool) {
 	return href, isAtom
 }
 
-// link is a URL found on a page, with what a feed or sitemap said of it.
+// link is a URL found on a page, with the hints a feed or sitemap gives.
 type link struct {
 	url string
 	// modified is the sitemap's <lastmod>, the Atom entry's <updated> or
@@ -337,8 +337,8 @@ type link struct {
 	news *newsHint
 }
 
-// newsHint is what a Google News sitemap says of an article. The crawler
-// fills the record's empty fields with it.
+// newsHint holds a Google News sitemap's fields for an article. The
+// crawler fills the record's empty fields with them.
 type newsHint struct {
 	published string // <news:publication_date>, W3C datetime
 	title     string // <news:title>

@@ -16,9 +16,9 @@ import (
 // written to the crawl state in one transaction.
 const stateFlushSize = 500
 
-// memory connects one run to the crawl state: it looks up what earlier
-// runs saw, decides which known articles need no request, and saves what
-// this run sees. Articles are saved only after the sinks accepted their
+// memory connects one run to the crawl state. It looks up the pages of
+// earlier runs, decides which known articles need no request, and saves
+// the pages of this run. Articles are saved only after the sinks accepted their
 // records, so a run killed in between fetches them again next time. With
 // no store every method is a no-op and every page is new.
 type memory struct {
@@ -48,8 +48,8 @@ func newMemory(store state.Store, full bool, recheck time.Duration, logger *zap.
 	}
 }
 
-// lookup returns what the state knows of the normalised URL key. With
-// --full, or without a store, it knows nothing.
+// lookup returns the stored state of the normalised URL key. With --full,
+// or without a store, it finds none.
 func (m *memory) lookup(ctx context.Context, key string) (state.Page, bool) {
 	if m.full {
 		return state.Page{}, false
@@ -57,8 +57,8 @@ func (m *memory) lookup(ctx context.Context, key string) (state.Page, bool) {
 	return m.find(ctx, key)
 }
 
-// find returns what the state knows of the normalised URL key, with
-// --full too: the crawl still tells new articles from updated ones.
+// find returns the stored state of the normalised URL key, also with
+// --full, so the crawl still counts new and updated articles apart.
 func (m *memory) find(ctx context.Context, key string) (state.Page, bool) {
 	if m.store == nil {
 		return state.Page{}, false
@@ -72,9 +72,9 @@ func (m *memory) find(ctx context.Context, key string) (state.Page, bool) {
 	return p, ok
 }
 
-// skip reports whether a known page needs no request at all: an article
-// that an earlier run wrote, found again by a link of this run (seeds are
-// always requested), that no feed dates after its last fetch and that is
+// skip reports whether a known page needs no request at all. That is an
+// article an earlier run wrote, found again by a link (seeds are always
+// requested). No feed may date it after its last fetch, and it must be
 // older than recheck_within.
 func (m *memory) skip(prev state.Page, l link, depth int, now time.Time) bool {
 	if prev.Kind != state.KindArticle || depth <= 1 {

@@ -18,13 +18,13 @@ type queuedRequest struct {
 	file  bool        // a file:// URL, for the file collector
 	depth int         // 1 for a seed
 	link  link        // the feed's hints, without the URL
-	prev  *state.Page // what earlier runs saw of the URL, or nil
+	prev  *state.Page // the URL's state from earlier runs, or nil
 }
 
 // workQueue holds the requests of a crawl until a worker takes them. The
 // collectors run synchronously inside the workers, so the number of
 // requests in progress, and of goroutines, stays at the number of workers
-// however many links a sitemap lists; the waiting requests cost only their
+// however many links a sitemap lists. The waiting requests cost only their
 // queue entries.
 type workQueue struct {
 	mu     sync.Mutex

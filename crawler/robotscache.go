@@ -165,9 +165,9 @@ func (c *robotsCache) entry(u *url.URL) *robotsEntry {
 }
 
 // remember makes the cache read an origin's robots.txt from the crawl
-// state before it requests the file, and save each file it gets a final
-// answer for (2xx, or 4xx other than 429) with its expiry, so the next run
-// within robotsTTL requests none.
+// state before it requests the file. It saves each final response (2xx,
+// or 4xx other than 429) with its expiry, so the next run within robotsTTL
+// requests none.
 func (c *robotsCache) remember(store state.Store) {
 	fetch := c.fetch
 	c.fetch = func(ctx context.Context, robotsURL *url.URL) robotsResult {
@@ -182,7 +182,7 @@ func (c *robotsCache) remember(store state.Store) {
 		if res.err == nil && final {
 			body := res.body
 			if body == nil {
-				body = []byte{} // a 4xx answer: no rules
+				body = []byte{} // a 4xx response: no rules
 			}
 			saved := state.Robots{Origin: origin, Status: res.status, Body: body, Expires: now.Add(robotsTTL)}
 			if err := store.PutRobots(ctx, saved); err != nil {

@@ -105,7 +105,7 @@ func newRun(parent context.Context, c *Crawler, store state.Store) *run {
 	if store != nil {
 		// Cookies live in the crawl state, so consent cookies outlive the run.
 		if err := r.web.SetStorage(store); err != nil {
-			logger.Warn("crawl state refused as cookie store; cookies last this run only", zap.Error(err))
+			logger.Warn("cookie store in the crawl state failed; cookies last this run only", zap.Error(err))
 		}
 	}
 	r.files = r.web.Clone() // shares the transport, the redirect policy and the cookie store
@@ -205,7 +205,7 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 
 	var errs []error
 	if summary.Interrupted {
-		// The cause says who stopped the crawl, such as a signal.
+		// The cause names what stopped the crawl, such as a signal.
 		errs = append(errs, fmt.Errorf("crawl interrupted: %w", context.Cause(parent)))
 	}
 	if r.writer.err != nil {
@@ -275,7 +275,7 @@ func (r *run) logSummary(s Summary) {
 }
 
 // enqueue hands u to the collector of its scheme, once per URL. depth is 1
-// for a seed; l carries what a feed said of the URL. A page fetched by an
+// for a seed; l carries a feed's hints for the URL. A page fetched by an
 // earlier run is requested with its validators, and a known article that
 // needs no new look is not requested at all.
 func (r *run) enqueue(u *url.URL, depth int, l link) {
@@ -560,11 +560,11 @@ func decodeText(pg *page) string {
 // body check catches copies of a page under other URLs, such as print
 // versions, that name no canonical URL.
 //
-// With a crawl state it also compares with earlier runs: an article known
+// With a crawl state it also compares with earlier runs. An article known
 // under any of those URLs with the same content hash is unchanged and not
-// written again (with --full it is), one with another hash is written as an
-// update (the sinks replace their row), and a body that an earlier run
-// wrote under another URL is a duplicate.
+// written again (with --full it is). One with another hash is written as an
+// update, and the sinks replace their row. A body that an earlier run wrote
+// under another URL is a duplicate.
 func (r *run) store(record *extract.Record, pg *page) {
 	keys := []string{record.URL, pg.requested}
 	var urls []string // the normalised URLs the article is known by
@@ -636,8 +636,8 @@ const (
 	verdictDuplicate
 )
 
-// compare tells how record relates to what earlier runs wrote under its
-// URLs, or under its content hash.
+// compare classifies record against the articles earlier runs wrote under
+// its URLs or its content hash.
 func (r *run) compare(record *extract.Record, pg *page, urls []string) int {
 	var prevs []state.Page
 	if pg.known {
@@ -675,8 +675,8 @@ func (r *run) compare(record *extract.Record, pg *page, urls []string) int {
 	return verdictNew
 }
 
-// notModified handles a 304 answer to a conditional request: the page is
-// as the last run saw it, so it is not parsed.
+// notModified handles a 304 response to a conditional request: the page
+// is unchanged since the last run, so it is not parsed.
 func (r *run) notModified(resp *colly.Response) {
 	prev, _ := resp.Ctx.GetAny(prevKey).(state.Page)
 	requested, _ := resp.Ctx.GetAny(requestedKey).(string)

@@ -20,8 +20,8 @@ func newFlagSet(command, usage string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// durationValue is a flag.Value for a Go duration whose error says how to
-// write one, where the flag package only says "parse error".
+// durationValue is a flag.Value for a Go duration. Its error shows how to
+// write one, where the flag package prints only "parse error".
 type durationValue struct{ d *time.Duration }
 
 func (v durationValue) String() string {

@@ -29,7 +29,7 @@ type runSummary struct {
 	PagesFetched      int            `json:"pages_fetched"`
 	PagesFailed       int            `json:"pages_failed"`
 	Failures          map[string]int `json:"failures"`           // failed pages by kind, such as "http_404" or "timeout"
-	PagesNotModified  int            `json:"pages_not_modified"` // 304 answers to conditional requests
+	PagesNotModified  int            `json:"pages_not_modified"` // 304 responses to conditional requests
 	Articles          int            `json:"articles"`           // records written: new and updated
 	ArticlesNew       int            `json:"articles_new"`
 	ArticlesUpdated   int            `json:"articles_updated"`

@@ -1,8 +1,8 @@
-// Package state keeps what a crawl learns that the next run of the same
-// configuration needs: the pages seen (by normalised URL), the content hash
-// of each article written, the validators for conditional requests (ETag
-// and Last-Modified), first and last seen times, each origin's robots.txt,
-// and the cookies colly keeps.
+// Package state stores the crawl state that the next run of the same
+// configuration reads. It holds the pages seen (by normalised URL), the
+// content hash of each article written, the validators for conditional
+// requests (ETag and Last-Modified), first and last seen times, each
+// origin's robots.txt, and the cookies colly keeps.
 //
 // Store is the interface the crawler uses. SQLite (OpenSQLite) is the
 // backend gleaner ships. Another backend implements Store and also colly's
@@ -17,7 +17,7 @@ import (
 	"github.com/gocolly/colly/v2/storage"
 )
 
-// Kind is what a page was the last time it was fetched.
+// Kind is the role of a page in its last fetch: article, listing or other.
 type Kind string
 
 // Kinds of page.
@@ -30,11 +30,11 @@ const (
 	KindOther Kind = "other"
 )
 
-// Page is what the state holds for one URL.
+// Page is the stored state of one URL.
 type Page struct {
 	// URL is the normalised URL, the key of the page.
 	URL string
-	// Kind is what the page was the last time it was fetched.
+	// Kind is the page's role in its last fetch.
 	Kind Kind
 	// ContentHash is the content_hash of the article's record; empty for
 	// other kinds.
@@ -46,8 +46,8 @@ type Page struct {
 	// FirstSeen is when a run first fetched the page. A Put keeps the
 	// stored value.
 	FirstSeen time.Time
-	// LastSeen is when a run last found the page: fetched, answered 304, or
-	// skipped as known.
+	// LastSeen is when a run last found the page: fetched, not modified
+	// (304), or skipped as known.
 	LastSeen time.Time
 	// LastFetched is when a run last got a full (200) response for it.
 	LastFetched time.Time
@@ -71,7 +71,7 @@ var ErrClosed = errors.New("crawl state closed")
 // Store is the crawl state. Its methods are safe for concurrent use.
 type Store interface {
 	// Page returns the state of the normalised URL u, and false when the
-	// state knows nothing of it.
+	// store has no row for it.
 	Page(ctx context.Context, u string) (Page, bool, error)
 
 	// ArticleByHash returns an article page whose ContentHash is hash, and
