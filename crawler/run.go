@@ -176,8 +176,12 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	<-r.writer.done
 	closeErr := r.c.sink.Close()
 
+	// A page that is gone (404, 410) fails again on the next run, so it does
+	// not keep the listings' validators from being saved; any other failure
+	// may pass and does.
 	r.mu.Lock()
-	complete := r.summary.Failed() == 0 && r.summary.Canceled == 0
+	retryable := r.summary.Failed() - r.summary.Errors["http_404"] - r.summary.Errors["http_410"]
+	complete := retryable == 0 && r.summary.Canceled == 0
 	r.mu.Unlock()
 	complete = complete && parent.Err() == nil && r.bound.stopReason() == "" && r.writer.err == nil && r.writer.lost == 0
 	r.memory.finish(parent, complete)

@@ -27,6 +27,7 @@ type changingSite struct {
 	requests map[string]int // path to full (200) responses
 	notMod   map[string]int // path to 304 responses
 	fail     map[string]int // path to the number of 500 answers still to give
+	extra    string         // more listing items, such as links to missing pages
 	noRobots bool           // answer /robots.txt with 404
 	srv      *httptest.Server
 }
@@ -114,6 +115,7 @@ func (s *changingSite) listing() string {
 	for _, id := range s.ids() {
 		fmt.Fprintf(&b, `<li><a href="/story/%d">Story %d</a></li>`, id, id)
 	}
+	b.WriteString(s.extra)
 	b.WriteString(`</ul></body></html>`)
 	return b.String()
 }
@@ -428,5 +430,35 @@ func TestCrawlStateKeepsMissingRobotsTxt(t *testing.T) {
 	}
 	if n, _ := site.counts("/robots.txt"); n != 1 {
 		t.Errorf("robots.txt requested %d times in two runs, want 1: its 404 is kept", n)
+	}
+}
+
+func TestCrawlStateMissingPageDoesNotBlockValidators(t *testing.T) {
+	site := newChangingSite(t, 1, 2)
+	stateFile := filepath.Join(t.TempDir(), "state.db")
+	sinks, _ := openTestSinks(t)
+
+	// The listing links a page that does not exist.
+	site.mu.Lock()
+	site.extra = `<li><a href="/story/404">Gone</a></li>`
+	site.mu.Unlock()
+
+	crawl := func() Summary {
+		t.Helper()
+		cfg := testConfig(t, site.srv.URL+"/")
+		cfg.StateFile = stateFile
+		c, err := New(cfg, sinks, Options{FlushInterval: 50 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		summary, _ := c.Run(t.Context())
+		return summary
+	}
+
+	if first := crawl(); first.Errors["http_404"] != 1 || first.Articles != 2 {
+		t.Fatalf("first run: %v errors, %d written, want one http_404 and 2", first.Errors, first.Articles)
+	}
+	if second := crawl(); second.NotModified != 1 {
+		t.Errorf("second run: %d not modified, want the listing answered 304 despite the missing page", second.NotModified)
 	}
 }
