@@ -177,8 +177,8 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	closeErr := r.c.sink.Close()
 
 	// A page that is gone (404, 410) fails again on the next run, so it does
-	// not keep the listings' validators from being saved; any other failure
-	// may pass and does.
+	// not keep the listings' validators from being saved. Any other failure
+	// may pass next time, so the listings are then requested in full again.
 	r.mu.Lock()
 	retryable := r.summary.Failed() - r.summary.Errors["http_404"] - r.summary.Errors["http_410"]
 	complete := retryable == 0 && r.summary.Canceled == 0
