@@ -182,7 +182,8 @@
 // state_file (optional, default out/gleaner-state.db in the configuration's
 // folder): the SQLite file of the crawl state that the next run reads. It
 // holds the URLs seen, the content hash of each article written, the ETag
-// and Last-Modified of each page, robots.txt files and cookies. A relative path
+// and Last-Modified of each page, robots.txt files, the delay learned for
+// each host, and cookies. A relative path
 // resolves against the configuration's folder. "none" keeps no state, so
 // every run starts from scratch; "-", an empty path and a path ending in
 // "/" are problems.

@@ -204,6 +204,43 @@ func (m *memory) put(ctx context.Context, pages []state.Page) {
 	}
 }
 
+// delayTTL is how long a delay learned for a host is trusted by later
+// runs, as long as a robots.txt file is.
+const delayTTL = robotsTTL
+
+// restoreDelays starts the hosts of limiter at the delays that runs of the
+// last delayTTL learned, so a host that was slow or failing is not hit at
+// full speed again.
+func (m *memory) restoreDelays(ctx context.Context, limiter *hostLimiter, now time.Time) {
+	if m.store == nil {
+		return
+	}
+
+	delays, err := m.store.HostDelays(ctx, now.Add(-delayTTL))
+	if err != nil {
+		m.warn("crawl state read failed; hosts start at the configured delay", err)
+		return
+	}
+	for _, d := range delays {
+		limiter.learn(d.Host, d.Delay)
+	}
+}
+
+// saveDelays stores the delay of every host limiter has seen.
+func (m *memory) saveDelays(ctx context.Context, limiter *hostLimiter, now time.Time) {
+	if m.store == nil {
+		return
+	}
+
+	var delays []state.HostDelay
+	for host, d := range limiter.learned() {
+		delays = append(delays, state.HostDelay{Host: host, Delay: d, Updated: now})
+	}
+	if err := m.store.PutHostDelays(context.WithoutCancel(ctx), delays); err != nil {
+		m.warn("crawl state write failed; the next run starts hosts at the configured delay", err)
+	}
+}
+
 // warn logs the first state error of the run at Warn level and the rest at
 // Debug, so a broken state file does not flood the log.
 func (m *memory) warn(msg string, err error, fields ...zap.Field) {

@@ -216,6 +216,35 @@ func (l *hostLimiter) setCrawlDelay(host string, delay time.Duration) time.Durat
 	return h.floor
 }
 
+// learn starts host at a delay an earlier run learned, kept between the
+// host's floor and maxDelay.
+func (l *hostLimiter) learn(host string, delay time.Duration) {
+	h := l.host(host)
+
+	h.mu.Lock()
+	defer h.mu.Unlock()
+
+	h.delay = l.clamp(max(h.delay, delay), h.floor)
+}
+
+// learned returns the current delay of every host the limiter has seen.
+func (l *hostLimiter) learned() map[string]time.Duration {
+	l.mu.Lock()
+	hosts := make(map[string]*hostState, len(l.hosts))
+	for name, h := range l.hosts {
+		hosts[name] = h
+	}
+	l.mu.Unlock()
+
+	out := make(map[string]time.Duration, len(hosts))
+	for name, h := range hosts {
+		h.mu.Lock()
+		out[name] = h.delay
+		h.mu.Unlock()
+	}
+	return out
+}
+
 // close makes every request to host fail with err until until, without
 // being sent. It serves hosts that asked for a longer wait than the crawl
 // accepts.

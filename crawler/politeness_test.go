@@ -356,3 +356,30 @@ func TestLimiterParallelismUnderLoad(t *testing.T) {
 		t.Errorf("%d requests in flight at once, want at most the parallelism of 3", peak)
 	}
 }
+
+func TestLimiterLearnedDelay(t *testing.T) {
+	tests := []struct {
+		name    string
+		floor   time.Duration
+		learned time.Duration
+		want    time.Duration
+	}{
+		{"raises the start", time.Second, 3 * time.Second, 3 * time.Second},
+		{"never below the floor", 2 * time.Second, time.Second, 2 * time.Second},
+		{"capped at max_delay", 0, time.Hour, 10 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newTestLimiter(newFakeClock(), tt.floor, 10*time.Second, time.Second)
+
+			l.learn("News.Example", tt.learned)
+
+			if floor, delay := l.delays("news.example"); delay != tt.want || floor != tt.floor {
+				t.Errorf("floor, delay = %s, %s, want %s, %s", floor, delay, tt.floor, tt.want)
+			}
+			if got := l.learned()["news.example"]; got != tt.want {
+				t.Errorf("learned() = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

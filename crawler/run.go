@@ -85,6 +85,7 @@ func newRun(parent context.Context, c *Crawler, store state.Store) *run {
 	if store != nil && r.transport.robots != nil {
 		r.transport.robots.remember(store)
 	}
+	r.memory.restoreDelays(ctx, r.fetching.limiter, time.Now())
 	if c.cfg.SitemapsFromRobots && r.transport.robots != nil {
 		r.transport.robots.onSitemaps = r.followSitemaps
 	}
@@ -185,6 +186,7 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	r.mu.Unlock()
 	complete = complete && parent.Err() == nil && r.bound.stopReason() == "" && r.writer.err == nil && r.writer.lost == 0
 	r.memory.finish(parent, complete)
+	r.memory.saveDelays(parent, r.fetching.limiter, time.Now())
 	stateErr := closeState(r.memory.store)
 	r.transport.CloseIdleConnections()
 	r.cancel()

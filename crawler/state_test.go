@@ -15,6 +15,7 @@ import (
 
 	"github.com/gleanerhq/gleaner/config"
 	"github.com/gleanerhq/gleaner/crawler/sink"
+	"github.com/gleanerhq/gleaner/crawler/state"
 )
 
 // changingSite is a news site whose articles and listing a test can
@@ -461,4 +462,75 @@ func TestCrawlStateMissingPageDoesNotBlockValidators(t *testing.T) {
 	if second := crawl(); second.NotModified != 1 {
 		t.Errorf("second run: %d not modified, want the listing answered 304 despite the missing page", second.NotModified)
 	}
+}
+
+func TestCrawlStateKeepsLearnedDelay(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<html><body><a href="/story/1">One</a> <a href="/story/2">Two</a></body></html>`)
+			return
+		}
+		// A server error makes the limiter space this host's requests.
+		http.Error(w, "overloaded", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+
+	stateFile := filepath.Join(t.TempDir(), "state.db")
+	cfg := testConfig(t, srv.URL+"/")
+	cfg.StateFile = stateFile
+	cfg.MaxRetries = 0
+	cfg.MaxDelay = 10 * time.Second
+	sinks, _ := openTestSinks(t)
+	c, err := New(cfg, sinks, Options{FlushInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	store, err := state.OpenSQLite(t.Context(), stateFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	delays, err := store.HostDelays(t.Context(), time.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := strings.TrimPrefix(srv.URL, "http://")
+	var learned time.Duration
+	for _, d := range delays {
+		if d.Host == host {
+			learned = d.Delay
+		}
+	}
+	if learned <= 0 {
+		t.Fatalf("delays saved: %+v, want a positive delay for %s after server errors", delays, host)
+	}
+	store.Close()
+
+	// The next run starts the host at the learned delay, before any
+	// response of its own.
+	c2, err := New(cfg, sinks, Options{FlushInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRun(t.Context(), c2, mustOpenState(t, stateFile))
+	if _, delay := r.fetching.limiter.delays(host); delay < learned {
+		t.Errorf("second run starts %s at %s, want at least the learned %s", host, delay, learned)
+	}
+	r.cancel()
+	closeState(r.memory.store)
+}
+
+func mustOpenState(t *testing.T, path string) state.Store {
+	t.Helper()
+
+	store, err := state.OpenSQLite(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store
 }

@@ -40,6 +40,7 @@ var schema = []string{
 		expires INTEGER NOT NULL
 	)`,
 	`CREATE TABLE IF NOT EXISTS cookies (host TEXT PRIMARY KEY, cookies TEXT NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS host_delays (host TEXT PRIMARY KEY, delay_ms INTEGER NOT NULL, updated INTEGER NOT NULL)`,
 	`CREATE TABLE IF NOT EXISTS visited (request_id INTEGER PRIMARY KEY)`,
 }
 
@@ -258,6 +259,67 @@ func (s *SQLite) PutRobots(ctx context.Context, r Robots) error {
 		r.Origin, r.Status, r.Body, millis(r.Expires))
 	if err != nil {
 		return fmt.Errorf("crawl state: write robots.txt of %s: %w", r.Origin, err)
+	}
+	return nil
+}
+
+// HostDelays implements Store.
+func (s *SQLite) HostDelays(ctx context.Context, since time.Time) ([]HostDelay, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+
+	rows, err := s.db.QueryContext(ctx, `SELECT host, delay_ms, updated FROM host_delays WHERE updated >= ?`, millis(since))
+	if err != nil {
+		return nil, fmt.Errorf("crawl state: read host delays: %w", err)
+	}
+	defer rows.Close()
+
+	var out []HostDelay
+	for rows.Next() {
+		var (
+			d                HostDelay
+			delayMS, updated int64
+		)
+		if err := rows.Scan(&d.Host, &delayMS, &updated); err != nil {
+			return nil, fmt.Errorf("crawl state: read host delays: %w", err)
+		}
+		d.Delay = time.Duration(delayMS) * time.Millisecond
+		d.Updated = fromMillis(updated)
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("crawl state: read host delays: %w", err)
+	}
+	return out, nil
+}
+
+// PutHostDelays implements Store.
+func (s *SQLite) PutHostDelays(ctx context.Context, delays []HostDelay) error {
+	if len(delays) == 0 {
+		return nil
+	}
+	if err := s.check(); err != nil {
+		return err
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("crawl state: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+
+	for _, d := range delays {
+		_, err := tx.ExecContext(ctx, `INSERT INTO host_delays (host, delay_ms, updated) VALUES (?, ?, ?)
+			ON CONFLICT (host) DO UPDATE SET delay_ms = excluded.delay_ms, updated = excluded.updated`,
+			d.Host, d.Delay.Milliseconds(), millis(d.Updated))
+		if err != nil {
+			return fmt.Errorf("crawl state: write delay of %s: %w", d.Host, err)
+		}
+	}
+
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("crawl state: commit: %w", err)
 	}
 	return nil
 }

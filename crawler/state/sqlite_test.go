@@ -229,3 +229,36 @@ func TestSQLiteLookupsUseIndexes(t *testing.T) {
 		})
 	}
 }
+
+func TestSQLiteHostDelays(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	day1 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	day2 := day1.Add(24 * time.Hour)
+
+	err := s.PutHostDelays(ctx, []HostDelay{
+		{Host: "slow.example", Delay: 2500 * time.Millisecond, Updated: day1},
+		{Host: "fast.example", Delay: 0, Updated: day1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutHostDelays(ctx, []HostDelay{{Host: "slow.example", Delay: 4 * time.Second, Updated: day2}}); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := s.HostDelays(ctx, day2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Host != "slow.example" || got[0].Delay != 4*time.Second || !got[0].Updated.Equal(day2) {
+		t.Errorf("HostDelays(day2) = %+v, want slow.example at 4s", got)
+	}
+	all, err := s.HostDelays(ctx, day1)
+	if err != nil || len(all) != 2 {
+		t.Errorf("HostDelays(day1) = %+v, %v, want both hosts", all, err)
+	}
+	if err := s.PutHostDelays(ctx, nil); err != nil {
+		t.Errorf("PutHostDelays(nil) = %v", err)
+	}
+}

@@ -2,7 +2,8 @@
 // configuration reads. It holds the pages seen (by normalised URL), the
 // content hash of each article written, the validators for conditional
 // requests (ETag and Last-Modified), first and last seen times, each
-// origin's robots.txt, and the cookies colly keeps.
+// origin's robots.txt, the request delay learned for each host, and the
+// cookies colly keeps.
 //
 // Store is the interface the crawler uses. SQLite (OpenSQLite) is the
 // backend gleaner ships. Another backend implements Store and also colly's
@@ -65,6 +66,17 @@ type Robots struct {
 	Expires time.Time
 }
 
+// HostDelay is the spacing of request starts a crawl learned for one host
+// from its response times and errors.
+type HostDelay struct {
+	// Host is the host name, lower case, with its port if the URLs name one.
+	Host string
+	// Delay is the spacing in force when the run ended.
+	Delay time.Duration
+	// Updated is when the run that learned it ended.
+	Updated time.Time
+}
+
 // ErrClosed is returned by the methods of a closed Store.
 var ErrClosed = errors.New("crawl state closed")
 
@@ -89,6 +101,13 @@ type Store interface {
 
 	// PutRobots stores an origin's robots.txt.
 	PutRobots(ctx context.Context, r Robots) error
+
+	// HostDelays returns the delays learned at or after since.
+	HostDelays(ctx context.Context, since time.Time) ([]HostDelay, error)
+
+	// PutHostDelays stores delays in one transaction, replacing earlier
+	// ones of the same hosts.
+	PutHostDelays(ctx context.Context, delays []HostDelay) error
 
 	// Storage is colly's interface for the visited set and the cookies.
 	storage.Storage
