@@ -15,6 +15,12 @@ const (
 	StopMaxDuration = "max_duration"
 )
 
+// End reasons that Summary.EndReason returns beside the stop reasons.
+const (
+	EndCompleted   = "completed"   // no URL was left
+	EndInterrupted = "interrupted" // the crawl's context was canceled
+)
+
 // errLimitReached fails the requests that had not started when a bounded
 // crawl reached its limit. It wraps context.Canceled, so that those
 // requests are counted as canceled, not as failures of the site.

@@ -234,6 +234,19 @@ func (s Summary) TrapsSkipped() int {
 	return total
 }
 
+// EndReason names why the crawl ended: EndInterrupted, the StopReason of
+// a bounded crawl, or EndCompleted.
+func (s Summary) EndReason() string {
+	switch {
+	case s.Interrupted:
+		return EndInterrupted
+	case s.StopReason != "":
+		return s.StopReason
+	default:
+		return EndCompleted
+	}
+}
+
 // ErrorKinds returns the kinds of Errors in sorted order.
 func (s Summary) ErrorKinds() []string {
 	return slices.Sorted(maps.Keys(s.Errors))

@@ -226,19 +226,6 @@ func (r *run) finish(parent context.Context) (Summary, error) {
 	return summary, errors.Join(errs...)
 }
 
-// logStopReason names why the crawl ended, as the summary file does:
-// completed, interrupted, or the limit that stopped it.
-func logStopReason(s Summary) string {
-	switch {
-	case s.Interrupted:
-		return "interrupted"
-	case s.StopReason != "":
-		return s.StopReason
-	default:
-		return "completed"
-	}
-}
-
 func (r *run) logSummary(s Summary) {
 	fields := []zap.Field{
 		zap.Int("fetched", s.Fetched),
@@ -255,7 +242,7 @@ func (r *run) logSummary(s Summary) {
 		zap.Int("failed", s.Failed()),
 		zap.Duration("duration", s.Duration),
 		zap.Bool("interrupted", s.Interrupted),
-		zap.String("stop_reason", logStopReason(s)),
+		zap.String("stop_reason", s.EndReason()),
 	}
 	for _, kind := range s.ErrorKinds() {
 		fields = append(fields, zap.Int("errors."+kind, s.Errors[kind]))
@@ -645,12 +632,13 @@ const (
 // compare classifies record against the articles earlier runs wrote under
 // its URLs or its content hash.
 func (r *run) compare(record *extract.Record, pg *page, urls []string) int {
+	if r.memory.store == nil {
+		return verdictNew
+	}
+
 	var prevs []state.Page
 	if pg.known {
 		prevs = append(prevs, pg.prev)
-	}
-	if r.memory.store == nil {
-		return verdictNew
 	}
 	for _, u := range urls {
 		if u == pg.requested && pg.known {

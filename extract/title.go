@@ -125,7 +125,7 @@ func (p *page) chooseTitle() {
 // folded text key, else the first <h1> of the page content.
 func headingFor(cands []titleCandidate, key string) *html.Node {
 	for _, c := range cands {
-		if (c.source == "h1" || c.source == "h2") && c.key == key && !insideLink(c.node) {
+		if (c.source == "h1" || c.source == "h2") && c.key == key && !insideTag(c.node, "a") {
 			return c.node
 		}
 	}
@@ -150,7 +150,7 @@ func (p *page) elementWithText(text string) *html.Node {
 		for c := n.FirstChild; c != nil && found == nil; c = c.NextSibling {
 			switch c.Type {
 			case html.TextNode:
-				if inBody && len(c.Data) >= len(text) && cleanText(c.Data) == text && !insideLink(c) {
+				if inBody && len(c.Data) >= len(text) && cleanText(c.Data) == text && !insideTag(c, "a") {
 					found = c.Parent
 				}
 			case html.ElementNode:
@@ -162,17 +162,6 @@ func (p *page) elementWithText(text string) *html.Node {
 	}
 	walk(p.doc, false)
 	return found
-}
-
-// insideLink reports whether n sits inside an <a>: a teaser, not a
-// headline.
-func insideLink(n *html.Node) bool {
-	for a := n.Parent; a != nil; a = a.Parent {
-		if a.Type == html.ElementNode && a.Data == "a" {
-			return true
-		}
-	}
-	return false
 }
 
 // titleFamily groups candidate sources that one CMS field usually fills.

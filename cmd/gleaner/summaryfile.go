@@ -13,9 +13,9 @@ import (
 // Stop reasons of runSummary.StopReason beside crawler.StopMaxPages and
 // crawler.StopMaxDuration.
 const (
-	stopCompleted   = "completed"   // no URL was left
-	stopInterrupted = "interrupted" // SIGINT or SIGTERM
-	stopFailed      = "failed"      // a sink failed and stopped the crawl
+	stopCompleted   = crawler.EndCompleted   // no URL was left
+	stopInterrupted = crawler.EndInterrupted // SIGINT or SIGTERM
+	stopFailed      = "failed"               // a sink failed and stopped the crawl
 )
 
 // runSummary is the layout of the --summary-json file: what one crawl did,
@@ -103,16 +103,10 @@ func newRunSummary(s crawler.Summary, started time.Time, duration time.Duration,
 
 // stopReason returns why the crawl ended, as runSummary.StopReason has it.
 func stopReason(s crawler.Summary, code int) string {
-	switch {
-	case s.Interrupted:
-		return stopInterrupted
-	case s.StopReason != "":
-		return s.StopReason
-	case code == exitFailure:
+	if code == exitFailure && !s.Interrupted && s.StopReason == "" {
 		return stopFailed
-	default:
-		return stopCompleted
 	}
+	return s.EndReason()
 }
 
 // writeSummaryFile writes summary as indented JSON to path atomically: to

@@ -183,15 +183,12 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	for kind, n := range totals.failed {
 		send(ch, failedDesc, prometheus.CounterValue, float64(n), kind)
 	}
-	// Every reason is sent from the start, at 0 until a link is skipped, so
-	// the series exist before the first trap.
-	for _, reason := range []string{crawler.TrapURLTooLong, crawler.TrapTooManyQueryParams, crawler.TrapPathRepeats} {
-		send(ch, trapsDesc, prometheus.CounterValue, float64(totals.traps[reason]), reason)
-	}
-	for reason, n := range totals.traps {
-		if reason != crawler.TrapURLTooLong && reason != crawler.TrapTooManyQueryParams && reason != crawler.TrapPathRepeats {
-			send(ch, trapsDesc, prometheus.CounterValue, float64(n), reason)
-		}
+	// Every known reason is sent from the start, at 0 until a link is
+	// skipped, so the series exist before the first trap.
+	traps := map[string]int{crawler.TrapURLTooLong: 0, crawler.TrapTooManyQueryParams: 0, crawler.TrapPathRepeats: 0}
+	maps.Copy(traps, totals.traps)
+	for reason, n := range traps {
+		send(ch, trapsDesc, prometheus.CounterValue, float64(n), reason)
 	}
 	for _, outcome := range outcomes {
 		send(ch, runsDesc, prometheus.CounterValue, float64(runs[outcome]), string(outcome))
