@@ -122,12 +122,12 @@ type Summary struct {
 	Other int
 
 	// ArticlesNew, ArticlesUpdated and ArticlesUnchanged split the articles
-	// by what the crawl state knew of them. New ones were never written
-	// before; updated ones were, with another content hash, and are written
-	// again; unchanged ones were not written again: skipped without a
-	// request, not modified (304), or fetched with the same content
-	// hash (with Options.Full these are written again). Without a crawl
-	// state every article is new.
+	// by their crawl state. New ones were never written before. Updated ones
+	// were written with another content hash and are written again.
+	// Unchanged ones are not written again, because they were skipped
+	// without a request, not modified (304), or fetched with the same
+	// content hash. With Options.Full they are written again. Without a
+	// crawl state every article is new.
 	ArticlesNew       int
 	ArticlesUpdated   int
 	ArticlesUnchanged int

@@ -47,7 +47,7 @@ type page struct {
 
 	// Set by the crawler for its own requests.
 	etag, lastModified string     // the response's validators
-	prev               state.Page // what earlier runs saw of the URL, when known
+	prev               state.Page // the URL's state from earlier runs, when known
 	known              bool
 	link               link // the link that led here, with its feed hints
 }

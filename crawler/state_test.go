@@ -27,9 +27,9 @@ type changingSite struct {
 	lastmod  map[int]time.Time
 	requests map[string]int // path to full (200) responses
 	notMod   map[string]int // path to 304 responses
-	fail     map[string]int // path to the number of 500 answers still to give
+	fail     map[string]int // path to the number of 500 responses still to send
 	extra    string         // more listing items, such as links to missing pages
-	noRobots bool           // answer /robots.txt with 404
+	noRobots bool           // serve /robots.txt as 404
 	srv      *httptest.Server
 }
 
@@ -142,7 +142,7 @@ func (s *changingSite) article(id int) string {
 </article></body></html>`, id, id, text)
 }
 
-// counts returns the full responses and the 304 answers for path.
+// counts returns the full responses and the 304 responses for path.
 func (s *changingSite) counts(path string) (full, notModified int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -150,7 +150,7 @@ func (s *changingSite) counts(path string) (full, notModified int) {
 	return s.requests[path], s.notMod[path]
 }
 
-// resetCounts forgets the requests seen so far.
+// resetCounts clears the request counts.
 func (s *changingSite) resetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -177,7 +177,7 @@ func TestCrawlStateSecondRunWritesOnlyChanges(t *testing.T) {
 		t.Fatalf("first run: %d new, %d written, want 5 and 5", first.ArticlesNew, first.Articles)
 	}
 
-	// Second run, nothing changed: the listing answers 304, so no article
+	// Second run, nothing changed: the listing returns 304, so no article
 	// is requested and nothing is written.
 	site.resetCounts()
 	second := crawl(0)
@@ -397,7 +397,7 @@ func TestCrawlStatePartialRunLeavesListingsToRefetch(t *testing.T) {
 				t.Fatalf("first run wrote %d articles; the test needs a partial run", first.Articles)
 			}
 
-			// The listing is requested in full again, not answered 304, so
+			// The listing is requested in full again, not returned as 304, so
 			// the articles the first run missed are fetched now.
 			second := runCrawl(t, newConfig(), sinks)
 			if second.NotModified != 0 {

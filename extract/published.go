@@ -108,9 +108,9 @@ func (p *page) choosePublished() {
 var yearDate = regexp.MustCompile(`((?:19|20)\d{2})[-/_.]?(0[1-9]|1[0-2])[-/_.]?(0[1-9]|[12]\d|3[01])`)
 
 // completeYear replaces a year taken from the fetch time ("06月24日
-// 11時30分" has no year) with the year of a full date elsewhere in the page
-// that names the same month and day: the page address, the canonical
-// link, element ids and link targets ("news20190624_k10011959621000").
+// 11時30分" has no year) with the year of a full date with the same month
+// and day elsewhere in the page. It looks in the page address, the
+// canonical link, element ids and link targets ("news20190624_k1001").
 func (p *page) completeYear() {
 	v := p.published.value
 	if v.IsZero() || !v.YearFromRef {

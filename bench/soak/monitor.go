@@ -61,9 +61,9 @@ func newMonitor(s *site, thresholds []int, progress io.Writer) *monitor {
 	return m
 }
 
-// articleServed is the site's onArticle hook. The site's count grows by
-// one per call, so each threshold is met exactly once, and the buffer of
-// crossed has room for every send.
+// articleServed is the site's onArticle hook. The site's atomic count
+// grows by one per call, so each threshold matches once, and crossed is
+// buffered for every threshold, so the send never blocks.
 func (m *monitor) articleServed(served int64) {
 	for i, threshold := range m.thresholds {
 		if served == int64(threshold) {

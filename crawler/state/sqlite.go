@@ -349,8 +349,8 @@ func (s *SQLite) IsVisited(requestID uint64) (bool, error) {
 		return false, err
 	}
 
-	var one int
-	err := s.db.QueryRow(`SELECT 1 FROM visited WHERE request_id = ?`, int64(requestID)).Scan(&one)
+	var found int
+	err := s.db.QueryRow(`SELECT 1 FROM visited WHERE request_id = ?`, int64(requestID)).Scan(&found)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return false, nil

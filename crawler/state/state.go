@@ -1,9 +1,9 @@
 // Package state stores the crawl state that the next run of the same
-// configuration reads. It holds the pages seen (by normalised URL), the
-// content hash of each article written, the validators for conditional
-// requests (ETag and Last-Modified), first and last seen times, each
-// origin's robots.txt, the request delay learned for each host, and the
-// cookies colly keeps.
+// configuration reads. It contains the pages seen (by normalised URL) with
+// the content hash of each article written, the validators for conditional
+// requests (ETag and Last-Modified) and first and last seen times. It also
+// contains each origin's robots.txt, the request delay learned for each
+// host, and the cookies colly keeps.
 //
 // Store is the interface the crawler uses. SQLite (OpenSQLite) is the
 // backend gleaner ships. Another backend implements Store and also colly's
