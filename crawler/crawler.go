@@ -302,7 +302,7 @@ func openState(ctx context.Context, cfg *config.Config) (state.Store, error) {
 
 	store, err := state.OpenSQLite(ctx, cfg.StateFile)
 	if err != nil {
-		return nil, fmt.Errorf("open state_file: %w", err)
+		return nil, fmt.Errorf("open state_file: %w (move the file away to start from an empty state, or set another state_file)", err)
 	}
 	return store, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -533,4 +534,35 @@ func mustOpenState(t *testing.T, path string) state.Store {
 		t.Fatal(err)
 	}
 	return store
+}
+
+func TestCrawlStateFileNotADatabase(t *testing.T) {
+	site := newChangingSite(t, 1)
+	stateFile := filepath.Join(t.TempDir(), "state.db")
+	if err := os.WriteFile(stateFile, []byte("not a database"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, site.srv.URL+"/")
+	cfg.StateFile = stateFile
+	sinks, out := openTestSinks(t)
+
+	c, err := New(cfg, sinks, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Run(t.Context())
+
+	if err == nil || !strings.Contains(err.Error(), "state_file") || !strings.Contains(err.Error(), stateFile) {
+		t.Errorf("Run error = %v, want one naming state_file and %s", err, stateFile)
+	}
+	if full, _ := site.counts("/"); full != 0 {
+		t.Errorf("the crawl fetched the seed %d times with an unreadable state", full)
+	}
+	if _, statErr := os.Stat(out.sqlite); statErr == nil {
+		t.Errorf("the sinks were opened with an unreadable state")
+	}
+	data, _ := os.ReadFile(stateFile)
+	if string(data) != "not a database" {
+		t.Errorf("the state file was changed: %q", data)
+	}
 }
